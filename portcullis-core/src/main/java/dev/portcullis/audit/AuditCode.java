@@ -1,0 +1,45 @@
+package dev.portcullis.audit;
+
+/**
+ * The closed set of audit event kinds, each with a stable code that SIEM rules can key on.
+ *
+ * <p>Codes are grouped by area (1xxx sign-in and sessions, 2xxx access, 3xxx configuration) and end
+ * with a severity letter: I for information, W for warning. A code never changes meaning once shipped.
+ */
+public enum AuditCode {
+  LOGIN_SUCCEEDED("user.login", "PC1000I"),
+  LOGIN_FAILED("user.login.failed", "PC1001W"),
+  LOGOUT("user.logout", "PC1002I"),
+  SESSION_EXPIRED("session.expired", "PC1003I"),
+  SESSION_REFRESHED("session.refreshed", "PC1004I"),
+  ACCESS_DENIED("access.denied", "PC2001W"),
+  CONFIG_RELOADED("config.reloaded", "PC3000I"),
+  CONFIG_RELOAD_FAILED("config.reload.failed", "PC3001W");
+
+  private final String type;
+  private final String code;
+
+  AuditCode(String type, String code) {
+    this.type = type;
+    this.code = code;
+  }
+
+  /** The dotted event type, for example {@code user.login}. */
+  public String type() {
+    return type;
+  }
+
+  /** The stable code, for example {@code PC1000I}. */
+  public String code() {
+    return code;
+  }
+
+  public static AuditCode fromCode(String code) {
+    for (AuditCode candidate : values()) {
+      if (candidate.code.equals(code)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("audit code: " + code + " (expected one of the PCnnnnX codes)");
+  }
+}
