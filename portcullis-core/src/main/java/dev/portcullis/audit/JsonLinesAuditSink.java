@@ -1,0 +1,50 @@
+package dev.portcullis.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends each audit event as one JSON line to a file, and forces it to disk before returning, for
+ * log shippers and SIEMs that tail files.
+ */
+public final class JsonLinesAuditSink implements AutoCloseable {
+  private final Path file;
+  private final FileChannel channel;
+
+  public JsonLinesAuditSink(Path file) throws IOException {
+    this.file = file.toAbsolutePath();
+    Files.createDirectories(this.file.getParent());
+    this.channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  public synchronized void write(StoredAuditEvent stored) {
+    String line = AuditEventJson.write(stored.event());
+    // Add the chain position and hash so the file alone can be checked against the store.
+    String withChain = line.substring(0, line.length() - 1)
+        + ",\"sequence\":" + stored.sequence() + ",\"hash\":\"" + stored.hash() + "\"}\n";
+    ByteBuffer buffer = ByteBuffer.wrap(withChain.getBytes(StandardCharsets.UTF_8));
+    try {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to audit file " + file, e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    channel.close();
+  }
+}
