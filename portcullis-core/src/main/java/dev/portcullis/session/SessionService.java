@@ -120,6 +120,22 @@ public final class SessionService implements AutoCloseable {
     return Optional.of(session);
   }
 
+  /**
+   * The session when it can be answered from memory without any write: cached recently, live, and not
+   * yet due for an activity update. Empty means "ask {@link #find}", not "no session".
+   */
+  public Optional<Session> cached(String id) {
+    Cached cached = id == null ? null : cache.get(id);
+    if (cached == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    Session session = cached.session();
+    boolean fresh = now.isBefore(cached.readAt().plus(CACHE_TRUST));
+    boolean quiet = now.isBefore(session.lastSeenAt().plus(TOUCH_INTERVAL));
+    return fresh && quiet && !session.isExpired(now, idleTimeout) ? Optional.of(session) : Optional.empty();
+  }
+
   /** Replaces the identity and tokens of a live session, for example after a token refresh. */
   public Optional<Session> update(Session session, Identity identity, SessionTokens tokens) {
     Session updated =

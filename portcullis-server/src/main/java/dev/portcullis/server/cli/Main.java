@@ -1,0 +1,44 @@
+package dev.portcullis.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code portcullis} command: servers, the demo, and admin tools. */
+@Command(
+    name = "portcullis",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Zero-trust access: identity-aware proxy, policy and audit.",
+    subcommands = {
+      StartCommand.class,
+      DemoCommand.class,
+      AccessCommand.class,
+      AuditCommand.class,
+      HashPasswordCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests to run commands in-process. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+      // Users get the message that names what is wrong, never a stack trace.
+      cmd.getErr().println("portcullis: " + exception.getMessage());
+      return exception instanceof CliException cli ? cli.exitCode() : 1;
+    });
+    return commandLine;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"portcullis " + (version == null ? "development build" : version)};
+    }
+  }
+}

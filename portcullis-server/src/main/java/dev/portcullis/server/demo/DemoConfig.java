@@ -1,0 +1,68 @@
+package dev.portcullis.server.demo;
+
+import dev.portcullis.localauth.PasswordHasher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** Writes the demo's configuration: two local users, a role for everyone, and the whoami and ops apps. */
+public final class DemoConfig {
+  public static final String PASSWORD = "portcullis";
+
+  private DemoConfig() {}
+
+  /** Writes {@code portcullis-demo.yaml} into the data directory and returns its path. */
+  public static Path write(Path dataDir, int port, int whoamiPort, int opsPort, SecureRandom random) throws IOException {
+    PasswordHasher hasher = new PasswordHasher(random);
+    String yaml = """
+        # Written by `portcullis demo` at every start. To experiment, copy this file and run
+        # `portcullis start --config COPY`: edits to a running server's file are reloaded live.
+        server:
+          listen: 127.0.0.1:%1$d
+          public_url: https://portcullis.localhost:%1$d
+          data_dir: %2$s
+
+        identity_providers:
+          - name: local
+            type: local
+            display_name: Demo users
+            users:
+              - username: alice
+                email: alice@example.com
+                groups: [dev]
+                password_hash: "%3$s"
+              - username: bob
+                email: bob@example.com
+                groups: [ops]
+                password_hash: "%4$s"
+
+        roles:
+          - name: employee
+            allow:
+              app_labels: {"*": ["*"]}
+
+        role_mappings:
+          - everyone: true
+            roles: [employee]
+
+        apps:
+          - name: whoami
+            host: whoami.localhost
+            upstream: http://127.0.0.1:%5$d
+            labels: {env: demo}
+          - name: ops
+            host: ops.localhost
+            upstream: http://127.0.0.1:%6$d
+            labels: {env: demo, team: ops}
+            rules:
+              allow:
+                - groups: [ops]
+        """.formatted(port, dataDir.toAbsolutePath(), hasher.hash(PASSWORD.toCharArray()),
+            hasher.hash(PASSWORD.toCharArray()), whoamiPort, opsPort);
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve("portcullis-demo.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+}
