@@ -63,6 +63,7 @@ public final class ScriptedOidcProvider implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final Map<String, Grant> codes = new ConcurrentHashMap<>();
   private volatile JWKSet published;
+  private volatile int jwksStatus = 200;
   private volatile String advertisedIssuer;
   private volatile String subject = "user-1";
   private volatile Map<String, Object> userInfo = Map.of();
@@ -119,6 +120,11 @@ public final class ScriptedOidcProvider implements AutoCloseable {
   /** Replaces the JWKS with the public parts of these keys. */
   public void publishKeys(JWK... keys) {
     published = new JWKSet(List.of(keys).stream().map(JWK::toPublicJWK).toList());
+  }
+
+  /** Makes the JWKS endpoint answer with this status (200 serves the keys; anything else an empty error). */
+  public void jwksStatus(int status) {
+    this.jwksStatus = status;
   }
 
   /** How many times the JWKS was fetched. */
@@ -253,7 +259,8 @@ public final class ScriptedOidcProvider implements AutoCloseable {
 
   private void jwks(HttpExchange exchange) throws IOException {
     jwksFetches.incrementAndGet();
-    respond(exchange, 200, published.toString());
+    int status = jwksStatus;
+    respond(exchange, status, status == 200 ? published.toString() : "{\"error\":\"unavailable\"}");
   }
 
   private static void respond(HttpExchange exchange, int status, String json) throws IOException {

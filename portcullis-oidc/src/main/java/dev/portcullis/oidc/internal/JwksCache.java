@@ -38,7 +38,8 @@ public final class JwksCache {
   private final InstantSource clock;
   private final Object fetchLock = new Object();
   private volatile JWKSet keys;
-  private Instant lastFetch; // guarded by fetchLock
+  /** The last refresh or failed fetch; null until one happens. Guarded by fetchLock. */
+  private Instant lastFetch;
 
   public JwksCache(String provider, URI jwksUri, HttpTimeouts timeouts, InstantSource clock) {
     this.provider = provider;
@@ -69,8 +70,13 @@ public final class JwksCache {
       if (lastFetch != null && now.isBefore(lastFetch.plus(MIN_REFRESH_INTERVAL))) {
         throw missing(header);
       }
+      boolean initialLoad = keys == null;
       lastFetch = now;
       keys = fetch();
+      if (initialLoad) {
+        // A first load is not a refresh: the next unknown kid (a rotation) may still refresh at once.
+        lastFetch = null;
+      }
       List<JWK> found = selector.select(keys);
       if (found.isEmpty()) {
         throw missing(header);
@@ -82,7 +88,7 @@ public final class JwksCache {
   private OidcException missing(JWSHeader header) {
     if (keys == null) {
       return new OidcException(OidcFailure.JWKS_UNAVAILABLE,
-          "provider " + provider + ": no signing keys loaded yet and the last fetch was under "
+          "provider " + provider + ": no signing keys loaded; the last fetch failed under "
               + MIN_REFRESH_INTERVAL.toSeconds() + " s ago");
     }
     return new OidcException(OidcFailure.UNKNOWN_KEY,
