@@ -47,8 +47,8 @@ public final class ProviderCalls {
    */
   public AccessTokenResponse token(AuthorizationGrant grant, OidcFailure failure) throws OidcException {
     TokenRequest request = clientSecret != null
-        ? new TokenRequest(tokenEndpoint, new ClientSecretBasic(clientId, clientSecret), grant)
-        : new TokenRequest(tokenEndpoint, clientId, grant);
+        ? new TokenRequest.Builder(tokenEndpoint, new ClientSecretBasic(clientId, clientSecret), grant).build()
+        : new TokenRequest.Builder(tokenEndpoint, clientId, grant).build();
     TokenResponse response;
     try {
       response = TokenResponse.parse(Http.send(request.toHTTPRequest(), timeouts));
