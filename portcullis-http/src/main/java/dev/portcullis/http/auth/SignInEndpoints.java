@@ -112,7 +112,7 @@ final class SignInEndpoints {
     }
     try {
       OidcLogin login = oidc.relyingParty().complete(pending, query);
-      Identity identity = new Identity(login.username(), login.email(), login.groups(), login.claims(),
+      Identity identity = new Identity(login.username(), login.email().orElse(""), login.groups(), login.claims(),
           login.provider(), login.subject());
       SessionTokens tokens = new SessionTokens(login.tokens().idToken(), login.tokens().refreshToken(),
           login.tokens().accessTokenExpiresAt());
