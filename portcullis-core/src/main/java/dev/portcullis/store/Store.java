@@ -56,8 +56,9 @@ public interface Store extends AutoCloseable {
   /**
    * Calls {@code listener} after each committed put or delete of a key under {@code prefix}, including
    * writes made by other processes when the backend is shared. Events arrive in commit order on one
-   * store thread, so listeners must be quick and must not block; a put that is overwritten before it
-   * is delivered may be delivered only as its newest state.
+   * store thread, so listeners must be quick and must not block. A put that is overwritten before it
+   * is delivered may be delivered only as its newest state, and a watch may also hear of writes
+   * committed just before it was registered. To build a cache, watch first and then read.
    */
   Subscription watch(String prefix, Consumer<StoreEvent> listener);
 
