@@ -92,7 +92,13 @@ init_cluster() {
   chmod 700 "$BASE_DIR"
   if [[ ! -f "$DATA_DIR/PG_VERSION" ]]; then
     log "creating a cluster in $DATA_DIR"
-    as_owner "$BIN/initdb" -D "$DATA_DIR" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    # A natural-language default collation (ICU en-US, as many production databases have) keeps the
+    # tests honest about key order: the store must not depend on the database's collation.
+    local locale_args=(--locale=C.UTF-8)
+    if "$BIN/initdb" --help | grep -q -- --locale-provider; then
+      locale_args+=(--locale-provider=icu --icu-locale=en-US)
+    fi
+    as_owner "$BIN/initdb" -D "$DATA_DIR" -U postgres --encoding=UTF8 "${locale_args[@]}" \
       --auth-local=peer --auth-host=scram-sha-256 >&2
   fi
 }

@@ -78,6 +78,18 @@ final class TestPostgres {
     execute(url, sql);
   }
 
+  /** Runs one query that returns a single value, as text. */
+  String query(String sql) {
+    try (Connection connection = DriverManager.getConnection(url, user, password);
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("test database query failed: " + sql, e);
+    }
+  }
+
   private void execute(String jdbcUrl, String sql) {
     try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
         Statement statement = connection.createStatement()) {
