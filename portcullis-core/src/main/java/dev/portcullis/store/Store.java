@@ -62,7 +62,10 @@ public interface Store extends AutoCloseable {
    */
   Subscription watch(String prefix, Consumer<StoreEvent> listener);
 
-  /** Stops watches and releases the backend; further calls fail. */
+  /**
+   * Stops watches and the threads behind them; further calls fail with {@link IllegalStateException}.
+   * Connections belong to whoever opened the store and are released when it closes.
+   */
   @Override
   void close();
 }

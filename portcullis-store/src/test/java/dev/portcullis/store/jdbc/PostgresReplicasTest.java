@@ -97,6 +97,25 @@ class PostgresReplicasTest {
   }
 
   @Test
+  void replicasStartingTogetherOnAnEmptySchemaBothMigrateAndOpen() throws Exception {
+    TestPostgres fresh = TestPostgres.fromEnvironment();
+    try {
+      StorageSettings.Postgres settings = fresh.settings(clock);
+
+      List<Storage> opened = Concurrently.run(3, () -> Storage.open(settings));
+
+      try {
+        Item written = opened.get(0).store().put("k", bytes("v"), Optional.empty());
+        assertThat(opened.get(2).store().get("k")).contains(written);
+      } finally {
+        opened.forEach(Storage::close);
+      }
+    } finally {
+      fresh.dropSchema();
+    }
+  }
+
+  @Test
   void createOnBothReplicasAtOnceHasOneWinner() throws Exception {
     for (int round = 0; round < 5; round++) {
       String key = "locks/" + round;

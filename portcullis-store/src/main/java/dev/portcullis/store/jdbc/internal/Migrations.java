@@ -4,6 +4,7 @@ import dev.portcullis.store.StoreException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /** Brings a database's tables up to date with the Flyway migrations of its backend. */
 public final class Migrations {
@@ -22,8 +23,7 @@ public final class Migrations {
     migrate(configure(dataSource, "postgres").schemas(schema).defaultSchema(schema));
   }
 
-  private static org.flywaydb.core.api.configuration.FluentConfiguration configure(
-      DataSource dataSource, String backend) {
+  private static FluentConfiguration configure(DataSource dataSource, String backend) {
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
         .locations("classpath:db/migration/" + backend)
@@ -31,7 +31,7 @@ public final class Migrations {
         .validateMigrationNaming(true);
   }
 
-  private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration config) {
+  private static void migrate(FluentConfiguration config) {
     try {
       config.load().migrate();
     } catch (FlywayException e) {

@@ -1,5 +1,6 @@
 package dev.portcullis.store.jdbc.internal;
 
+import dev.portcullis.store.StoreEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +47,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     @Override
-    public void emit(dev.portcullis.store.StoreEvent event) {}
+    public void emit(StoreEvent event) {}
   }
 
   @Override

@@ -35,9 +35,8 @@ public final class Sql {
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(connection, e);
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
+      // The pool puts auto-commit back when the connection returns to it.
     } catch (SQLException e) {
       throw failure(what, e);
     }
