@@ -32,10 +32,10 @@ public final class TestServer implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private PortcullisServer server;
 
-  private TestServer(Path dataDir, TestClock clock) throws IOException {
+  private TestServer(Path dataDir, int port, TestClock clock) throws IOException {
     this.dataDir = dataDir;
     this.configFile = dataDir.resolve("portcullis.yaml");
-    this.port = freePort();
+    this.port = port;
     this.clock = clock;
     this.whoami = WhoamiServer.start("whoami");
     this.ops = WhoamiServer.start("ops");
@@ -48,9 +48,22 @@ public final class TestServer implements AutoCloseable {
     return start(tempDir, yamlTemplate, new TestClock(Instant.now()));
   }
 
+  /** Starts on a port chosen beforehand, for identity providers that must know the callback URL first. */
+  public static TestServer startOnPort(Path tempDir, int port, String yamlTemplate) {
+    return start(tempDir, port, yamlTemplate, new TestClock(Instant.now()));
+  }
+
   public static TestServer start(Path tempDir, String yamlTemplate, TestClock clock) {
     try {
-      TestServer test = new TestServer(tempDir, clock);
+      return start(tempDir, freePort(), yamlTemplate, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TestServer start(Path tempDir, int port, String yamlTemplate, TestClock clock) {
+    try {
+      TestServer test = new TestServer(tempDir, port, clock);
       Files.writeString(test.configFile, test.yaml(yamlTemplate));
       test.server = PortcullisServer.start(test.configFile, clock, new SecureRandom());
       return test;
