@@ -1,0 +1,156 @@
+package dev.portcullis.http.proxy.internal;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Header hygiene between client and upstream: one named constant per concern, and the functions that apply
+ * them. Names are compared case-insensitively throughout.
+ */
+public final class ProxyHeaders {
+
+  /**
+   * Hop-by-hop fields, meaningful only for a single connection, which a proxy must not forward (RFC 9110
+   * section 7.6.1: Connection, Proxy-Connection, Keep-Alive, TE, Transfer-Encoding, Upgrade). Also removed:
+   * Trailer (we never forward request trailers), HTTP2-Settings (an h2c upgrade, RFC 7540 section 3.2.1) and
+   * the proxy credentials Proxy-Authorization / Proxy-Authenticate (RFC 9110 sections 11.7.1-11.7.2), which are
+   * meant for this hop. Any field named in {@code Connection} is removed too.
+   */
+  public static final Set<String> HOP_BY_HOP = Set.of(
+      "connection", "proxy-connection", "keep-alive", "te", "transfer-encoding", "upgrade",
+      "trailer", "http2-settings", "proxy-authorization", "proxy-authenticate");
+
+  /**
+   * Prefix of the headers through which Portcullis vouches for identity upstream. A client copy is removed
+   * whatever its case and whether it spells {@code -} as {@code _} (some servers map both to the same name).
+   */
+  public static final String INTERNAL_HEADER_PREFIX = "x-portcullis-";
+
+  /**
+   * Forwarding fields (RFC 7239 {@code Forwarded} and the de facto {@code X-Forwarded-*} family). From an
+   * untrusted peer they are dropped and rewritten; from a trusted proxy X-Forwarded-For is extended and
+   * X-Forwarded-Proto / X-Forwarded-Host are kept.
+   */
+  public static final Set<String> FORWARDING_HEADERS = Set.of(
+      "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip");
+
+  /**
+   * Fields the proxy rewrites itself, so the client's copy is never passed through: Host (set from the
+   * origin or preserved), Cookie (filtered), Expect (answered by the proxy, RFC 9110 section 10.1.1) and
+   * Netty's internal HTTP/2 conversion fields, which no client may inject.
+   */
+  public static final Set<String> REWRITTEN_HEADERS = Set.of(
+      "host", "cookie", "expect", "x-http2-stream-id", "x-http2-scheme", "x-http2-path",
+      "x-http2-stream-promise-id", "x-http2-stream-dependency-id", "x-http2-stream-weight");
+
+  private ProxyHeaders() {}
+
+  /** True when {@code name} is, or spells with underscores, an {@link #INTERNAL_HEADER_PREFIX} header. */
+  public static boolean isInternal(CharSequence name) {
+    int length = INTERNAL_HEADER_PREFIX.length();
+    if (name.length() < length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = Character.toLowerCase(name.charAt(i));
+      if (c == '_') {
+        c = '-';
+      }
+      if (c != INTERNAL_HEADER_PREFIX.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The lower-case field names listed in every {@code Connection} header of {@code headers}. */
+  public static Set<String> connectionOptions(HttpHeaders headers) {
+    Set<String> options = null;
+    for (String value : headers.getAll("connection")) {
+      for (String token : value.split(",")) {
+        String option = token.trim().toLowerCase(Locale.ROOT);
+        if (!option.isEmpty()) {
+          if (options == null) {
+            options = new HashSet<>();
+          }
+          options.add(option);
+        }
+      }
+    }
+    return options == null ? Set.of() : options;
+  }
+
+  /** Removes hop-by-hop fields and those named in {@code Connection}; used on upstream responses. */
+  public static void stripHopByHop(HttpHeaders headers) {
+    Set<String> named = connectionOptions(headers);
+    for (String name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+    for (String name : named) {
+      headers.remove(name);
+    }
+  }
+
+  /** True if the request header {@code name} must not be copied verbatim to the upstream request. */
+  public static boolean dropFromClient(CharSequence name, Set<String> connectionOptions, boolean trustedPeer) {
+    String lower = lowerCase(name);
+    if (HOP_BY_HOP.contains(lower) || REWRITTEN_HEADERS.contains(lower) || connectionOptions.contains(lower)) {
+      return true;
+    }
+    if (isInternal(lower)) {
+      return true;
+    }
+    if (FORWARDING_HEADERS.contains(lower)) {
+      // A trusted proxy's X-Forwarded-Proto/Host are kept; X-Forwarded-For is rebuilt either way.
+      return !(trustedPeer && (lower.equals("x-forwarded-proto") || lower.equals("x-forwarded-host")));
+    }
+    return false;
+  }
+
+  /**
+   * The {@code Cookie} value with the cookies named in {@code stripped} removed and the rest kept as sent, or
+   * {@code null} when none remain. Several {@code Cookie} fields (HTTP/2 sends crumbs) are merged with "; ".
+   */
+  public static String filterCookies(Iterable<String> cookieHeaders, Set<String> stripped) {
+    StringBuilder kept = new StringBuilder();
+    for (String header : cookieHeaders) {
+      for (String pair : header.split(";")) {
+        String trimmed = pair.trim();
+        if (trimmed.isEmpty()) {
+          continue;
+        }
+        int eq = trimmed.indexOf('=');
+        String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
+        if (stripped.contains(name)) {
+          continue;
+        }
+        if (!kept.isEmpty()) {
+          kept.append("; ");
+        }
+        kept.append(trimmed);
+      }
+    }
+    return kept.isEmpty() ? null : kept.toString();
+  }
+
+  /** Sets each gate header, replacing any existing field of the same name. */
+  public static void applyGateHeaders(HttpHeaders headers, Iterable<Map.Entry<String, String>> gateHeaders) {
+    for (Map.Entry<String, String> header : gateHeaders) {
+      headers.remove(header.getKey());
+    }
+    for (Map.Entry<String, String> header : gateHeaders) {
+      headers.add(header.getKey(), header.getValue());
+    }
+  }
+
+  static String lowerCase(CharSequence name) {
+    if (name instanceof AsciiString ascii) {
+      return ascii.toLowerCase().toString();
+    }
+    return name.toString().toLowerCase(Locale.ROOT);
+  }
+}
