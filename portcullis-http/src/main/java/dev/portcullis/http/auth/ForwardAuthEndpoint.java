@@ -39,10 +39,9 @@ final class ForwardAuthEndpoint {
       return SimpleResponse.text(400, "Forward-auth needs X-Forwarded-Host and X-Forwarded-Uri.");
     }
     String method = request.header("x-forwarded-method").orElse("GET").toUpperCase(Locale.ROOT);
-    int q = uri.get().indexOf('?');
     String path;
     try {
-      path = PathNormalizer.normalize(q < 0 ? uri.get() : uri.get().substring(0, q));
+      path = PathNormalizer.normalize(uri.get()).path();
     } catch (RuntimeException e) {
       return SimpleResponse.text(400, "Invalid X-Forwarded-Uri path.");
     }

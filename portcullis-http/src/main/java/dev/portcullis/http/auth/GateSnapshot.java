@@ -9,6 +9,7 @@ import dev.portcullis.http.server.UpstreamOptions;
 import dev.portcullis.http.server.UpstreamTarget;
 import dev.portcullis.policy.AppResource;
 import dev.portcullis.policy.PolicyEngine;
+import dev.portcullis.policy.PolicySnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -54,7 +55,7 @@ public record GateSnapshot(
       });
     }
     return new GateSnapshot(
-        config, new PolicyEngine(config), new AppRouter(routes), Map.copyOf(methods),
+        config, new PolicyEngine(PolicySnapshot.of(config)), new AppRouter(routes), Map.copyOf(methods),
         new ReturnUrls(publicUrl, authorities), publicUrl, authHost);
   }
 

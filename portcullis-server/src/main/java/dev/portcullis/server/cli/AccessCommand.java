@@ -95,7 +95,7 @@ final class AccessCommand {
         }
         return new Identity(name, email, groups, allClaims, provider, name);
       });
-      Decision decision = new PolicyEngine(loaded).decide(new AccessRequest(identity,
+      Decision decision = new PolicyEngine(dev.portcullis.policy.PolicySnapshot.of(loaded)).decide(new AccessRequest(identity,
           new AppResource(target.name(), target.host(), target.labels()), method.toUpperCase(java.util.Locale.ROOT),
           path, source, Clock.systemUTC().instant()));
       PrintWriter out = spec.commandLine().getOut();
