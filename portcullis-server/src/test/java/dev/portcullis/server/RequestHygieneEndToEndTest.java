@@ -20,12 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestHygieneEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir Path tempDir;
   private TestServer server;
   private String cookie;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path tempDir) {
     server = TestServer.start(tempDir, LOCAL_CONFIG);
     TestBrowser browser = new TestBrowser(server.certificate());
     signInLocally(browser, server.url("whoami", "/"), "alice", TestServer.PASSWORD, null);

@@ -111,7 +111,8 @@ class SessionCookieAndHandshakeTest {
       "https://whoami.localhost.evil.example/", "https://evil.example%23@whoami.localhost/", "%5C%5Cevil.example"})
   void theSignInReturnUrlNeverLeavesTheConfiguredHosts(String hostileReturn) {
     HttpResponse<String> form = browser.follow(
-        URI.create(server.url("portcullis", "/.portcullis/sign_in").toString() + "?return=" + hostileReturn));
+        URI.create(server.url("portcullis", "/.portcullis/sign_in").toString() + "?return="
+            + java.net.URLEncoder.encode(hostileReturn, java.nio.charset.StandardCharsets.UTF_8)));
     assertThat(form.statusCode()).isEqualTo(200);
     HttpResponse<String> signedIn = WebFixtures.submitLocalForm(browser, form, "alice", TestServer.PASSWORD, null);
 

@@ -60,8 +60,8 @@ public final class AccessGate implements RequestGate {
     GateSnapshot current = snapshot.get();
     String path = request.path();
     if (path.equals(JWKS_PATH)) {
-      return respond(SimpleResponse.json(200, new String(jwks, java.nio.charset.StandardCharsets.UTF_8))
-          .withHeader("Cache-Control", "public, max-age=300"));
+      return respond(new SimpleResponse(200,
+          List.of(Map.entry("content-type", "application/json"), Map.entry("cache-control", "public, max-age=300")), jwks));
     }
     if (path.startsWith(RESERVED_PREFIX)) {
       return endpoints.handle(request, current);
@@ -118,7 +118,7 @@ public final class AccessGate implements RequestGate {
         && !request.websocketUpgrade()
         && request.header("accept").map(accept -> accept.contains("text/html") || accept.contains("*/*")).orElse(true);
     if (!navigable) {
-      return SimpleResponse.text(401, "Sign-in required.").withHeader("Cache-Control", "no-store");
+      return SimpleResponse.text(401, "Sign-in required.");
     }
     String target = current.appUrl(request.host(), request.pathAndQuery());
     return endpoints.handshake().challenge(request, current, target);
@@ -141,7 +141,7 @@ public final class AccessGate implements RequestGate {
             + Html.escape(request.method() + " " + request.path()) + ".</p>"
             + "<p class=\"muted\">Reason: <code id=\"reasons\">" + Html.escape(codes) + "</code></p>"
             + (identity.isPresent() ? "<p class=\"muted\">Signed in as " + Html.escape(identity.get().username()) + ".</p>" : ""));
-    return new GateResult.Respond(SimpleResponse.html(status, body).withHeader("Cache-Control", "no-store"));
+    return new GateResult.Respond(SimpleResponse.html(status, body));
   }
 
   private static boolean isUnauthenticated(Decision.Deny deny) {

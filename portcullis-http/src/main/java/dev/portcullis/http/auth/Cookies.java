@@ -18,11 +18,16 @@ final class Cookies {
       for (String pair : header.split(";")) {
         int eq = pair.indexOf('=');
         if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          values.add(pair.substring(eq + 1).strip());
+          values.add(unquote(pair.substring(eq + 1).strip()));
         }
       }
     }
     return values;
+  }
+
+  /** RFC 6265 section 4.1.1 lets a cookie value be wrapped in double quotes; the quotes are not part of it. */
+  private static String unquote(String value) {
+    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
   }
 
   /**

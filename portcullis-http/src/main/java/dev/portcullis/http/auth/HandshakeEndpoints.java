@@ -115,9 +115,7 @@ final class HandshakeEndpoints {
   }
 
   static SimpleResponse redirect(String location) {
-    return SimpleResponse.redirect(location)
-        .withHeader("Cache-Control", "no-store")
-        .withHeader("Referrer-Policy", "no-referrer");
+    return SimpleResponse.redirect(location).withHeader("Referrer-Policy", "no-referrer");
   }
 
   private static String bindingCookie(GateSnapshot snapshot) {

@@ -79,7 +79,7 @@ final class SessionEndpoints {
         "<p>Signed in as <b id=\"user\">" + Html.escape(identity.username()) + "</b> via "
             + Html.escape(identity.provider()) + ".</p><p>Your apps:</p>" + apps
             + "<form method=\"post\" action=\"/.portcullis/logout\"><button type=\"submit\" id=\"logout\">Sign out</button></form>"))
-        .withHeader("Cache-Control", "no-store");
+        ;
   }
 
   private Optional<String> providerLogout(GateSnapshot snapshot, Session session, String signedOut) {

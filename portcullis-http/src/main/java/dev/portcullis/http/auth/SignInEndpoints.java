@@ -199,7 +199,7 @@ final class SignInEndpoints {
   }
 
   private static SimpleResponse page(int status, String title, String body) {
-    return SimpleResponse.html(status, Html.page(title, body)).withHeader("Cache-Control", "no-store");
+    return SimpleResponse.html(status, Html.page(title, body));
   }
 
   private static String csrfCookie(GateSnapshot snapshot) {
