@@ -29,7 +29,6 @@ public final class PolicyExpressions {
 
   private static final Cel CEL = CelFactory.standardCelBuilder()
       .setOptions(CelOptions.current()
-          .evaluateCanonicalTypesToNativeValues(true)
           .comprehensionMaxIterations(MAX_ITERATIONS)
           .maxExpressionCodePointSize(MAX_LENGTH)
           .build())
