@@ -53,7 +53,7 @@ public final class PolicyExpressions {
       int column = Math.max(0, first.getSourceLocation().getColumn()) + 1;
       String message = "invalid CEL expression: " + first.getMessage() + " (at line " + line + ", column " + column
           + " of the expression; expected: a CEL expression over user, request and app returning bool)";
-      throw new InvalidConfigException(List.of(new ConfigViolation(List.of("expression"), message, line, column)));
+      throw new InvalidConfigException(List.of(new ConfigViolation(List.of("expression"), message, false, line, column)));
     }
     try {
       return result.getAst();

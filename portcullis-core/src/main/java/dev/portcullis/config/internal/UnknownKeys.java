@@ -96,7 +96,7 @@ public final class UnknownKeys {
       if (childType != null) {
         walk(entry.getValue(), childType, path);
       } else if (!entry.getKey().equals(typeProperty)) {
-        violations.add(List.copyOf(path), "unknown key (expected one of: " + String.join(", ", expected) + ")");
+        violations.addAtKey(List.copyOf(path), "unknown key (expected one of: " + String.join(", ", expected) + ")");
       }
       path.removeLast();
     }
