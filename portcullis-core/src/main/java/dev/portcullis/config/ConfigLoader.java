@@ -91,12 +91,11 @@ public final class ConfigLoader {
 
   private static ConfigProblem problem(
       ConfigViolation violation, YamlDocument document, String source, Set<String> substituted) {
-    boolean unknownKey = violation.message().startsWith("unknown key");
     YamlDocument.Location at;
     if (violation.lineInValue() > 0 && !substituted.contains(ConfigPath.pointer(violation.path()))) {
       at = document.locateInside(violation.path(), violation.lineInValue(), violation.columnInValue());
     } else {
-      at = document.locate(violation.path(), unknownKey);
+      at = document.locate(violation.path(), violation.atKey());
     }
     return new ConfigProblem(source, at.line(), at.column(), ConfigPath.render(violation.path()), violation.message());
   }

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +23,23 @@ class ConfigWatcherTest {
   @TempDir Path dir;
 
   final BlockingQueue<ConfigWatcher.Result> results = new LinkedBlockingQueue<>();
+  ConfigWatcher watcher;
+
+  @AfterEach
+  void stopWatcher() {
+    if (watcher != null) {
+      watcher.close();
+    }
+  }
 
   static String config(String idle) {
     return ConfigErrorsTest.BASE + "session:\n  idle_timeout: " + idle + "\n";
+  }
+
+  /** Replaces the file atomically, as deploy tools do, so no poll can see it half written. */
+  void write(Path file, String content) throws IOException {
+    Path temp = Files.writeString(dir.resolve(file.getFileName() + ".tmp"), content);
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   ConfigWatcher.Result next() throws InterruptedException {
@@ -34,79 +51,75 @@ class ConfigWatcherTest {
   @Test
   void reportsAGoodReloadThenARejectedOneThenRecovers() throws Exception {
     Path file = dir.resolve("portcullis.yaml");
-    Files.writeString(file, config("1h"));
-    try (ConfigWatcher watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add)) {
-      Files.writeString(file, config("2h"));
-      assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
-          r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(2)));
+    write(file, config("1h"));
+    watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add);
+    write(file, config("2h"));
+    assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
+        r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(2)));
 
-      Files.writeString(file, config("soon"));
-      assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Rejected.class,
-          r -> assertThat(r.error().getMessage()).startsWith(file + ":9:17: session.idle_timeout: \"soon\""));
+    write(file, config("soon"));
+    assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Rejected.class,
+        r -> assertThat(r.error().getMessage()).startsWith(file + ":9:17: session.idle_timeout: \"soon\""));
 
-      Files.writeString(file, config("3h"));
-      assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
-          r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(3)));
-    }
+    write(file, config("3h"));
+    assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
+        r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(3)));
   }
 
   @Test
   void staysQuietWhileTheContentIsUnchanged() throws Exception {
     Path file = dir.resolve("portcullis.yaml");
-    Files.writeString(file, config("1h"));
-    try (ConfigWatcher watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add)) {
-      Files.writeString(file, config("1h")); // same bytes, new mtime
-      assertThat(results.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    write(file, config("1h"));
+    watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add);
+    write(file, config("1h")); // same bytes, new mtime
+    assertThat(results.poll(300, TimeUnit.MILLISECONDS)).isNull();
 
-      Files.writeString(file, config("4h"));
-      assertThat(next()).isInstanceOf(ConfigWatcher.Reloaded.class);
-      assertThat(results.poll(300, TimeUnit.MILLISECONDS)).as("one change, one report").isNull();
-    }
+    write(file, config("4h"));
+    assertThat(next()).isInstanceOf(ConfigWatcher.Reloaded.class);
+    assertThat(results.poll(300, TimeUnit.MILLISECONDS)).as("one change, one report").isNull();
   }
 
   @Test
   void reportsADeletedFileAsRejected() throws Exception {
     Path file = dir.resolve("portcullis.yaml");
-    Files.writeString(file, config("1h"));
-    try (ConfigWatcher watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add)) {
-      Files.delete(file);
-      assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Rejected.class,
-          r -> assertThat(r.error().getMessage()).isEqualTo(file + ": cannot read: the file is missing or unreadable"));
+    write(file, config("1h"));
+    watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add);
+    Files.delete(file);
+    assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Rejected.class,
+        r -> assertThat(r.error().getMessage()).isEqualTo(file + ": cannot read: the file is missing or unreadable"));
 
-      Files.writeString(file, config("1h"));
-      assertThat(next()).isInstanceOf(ConfigWatcher.Reloaded.class);
-    }
+    write(file, config("1h"));
+    assertThat(next()).isInstanceOf(ConfigWatcher.Reloaded.class);
   }
 
   @Test
   void stopsPollingWhenClosed() throws IOException, InterruptedException {
     Path file = dir.resolve("portcullis.yaml");
-    Files.writeString(file, config("1h"));
-    ConfigWatcher watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add);
+    write(file, config("1h"));
+    watcher = ConfigWatcher.start(file, POLL, Map.of(), results::add);
     watcher.close();
 
-    Files.writeString(file, config("5h"));
+    write(file, config("5h"));
     assertThat(results.poll(300, TimeUnit.MILLISECONDS)).isNull();
   }
 
   @Test
   void keepsPollingWhenTheListenerThrows() throws Exception {
     Path file = dir.resolve("portcullis.yaml");
-    Files.writeString(file, config("1h"));
-    java.util.concurrent.CountDownLatch thrown = new java.util.concurrent.CountDownLatch(1);
-    try (ConfigWatcher watcher = ConfigWatcher.start(file, POLL, Map.of(), result -> {
+    write(file, config("1h"));
+    CountDownLatch thrown = new CountDownLatch(1);
+    watcher = ConfigWatcher.start(file, POLL, Map.of(), result -> {
       if (thrown.getCount() > 0) {
         thrown.countDown();
         throw new IllegalStateException("listener bug");
       }
       results.add(result);
-    })) {
-      Files.writeString(file, config("2h"));
-      assertThat(thrown.await(5, TimeUnit.SECONDS)).isTrue();
-      Files.writeString(file, config("6h"));
-      assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
-          r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(6)));
-    }
+    });
+    write(file, config("2h"));
+    assertThat(thrown.await(5, TimeUnit.SECONDS)).isTrue();
+    write(file, config("6h"));
+    assertThat(next()).isInstanceOfSatisfying(ConfigWatcher.Reloaded.class,
+        r -> assertThat(r.config().session().idleTimeout()).isEqualTo(Duration.ofHours(6)));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.portcullis.config.internal;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,20 +92,6 @@ public final class Check {
       copy.put(entry.getKey(), entry.getValue());
     }
     return java.util.Collections.unmodifiableMap(copy);
-  }
-
-  /** Fails when {@code values} holds the same element twice, naming the second occurrence. */
-  public static void unique(List<String> values, String key, String what) {
-    List<String> seen = new ArrayList<>();
-    for (int i = 0; i < values.size(); i++) {
-      String value = values.get(i);
-      int first = seen.indexOf(value);
-      if (first >= 0) {
-        throw invalid(List.of(key, i), "duplicate " + what + " " + quote(value)
-            + " (expected: unique values; first at " + key + "[" + first + "])");
-      }
-      seen.add(value);
-    }
   }
 
   /** Quotes a value for an error message, escaping quotes, backslashes and control characters. */

@@ -86,7 +86,8 @@ public final class ConfigBinding {
         return invalid.violations().stream().map(v -> v.under(path)).toList();
       }
     }
-    return List.of(new ConfigViolation(path, describe(e, path, root)));
+    String message = describe(e, path, root);
+    return List.of(new ConfigViolation(path, message, e instanceof UnrecognizedPropertyException, 0, 0));
   }
 
   private static String describe(JsonMappingException e, List<Object> path, JsonNode root) {

@@ -10,10 +10,12 @@ import java.util.List;
  *
  * @param path mapping keys ({@link String}) and list indexes ({@link Integer}) leading to the value
  * @param message what is wrong and what was expected, without the path
+ * @param atKey whether the key itself is wrong (an unknown key), so the location is the key's
  * @param lineInValue 1-based line inside a multi-character value (a CEL expression), or 0 for the value's start
  * @param columnInValue 1-based column inside that line of the value, or 0
  */
-public record ConfigViolation(List<Object> path, String message, int lineInValue, int columnInValue) {
+public record ConfigViolation(
+    List<Object> path, String message, boolean atKey, int lineInValue, int columnInValue) {
 
   public ConfigViolation {
     path = List.copyOf(path);
@@ -21,14 +23,14 @@ public record ConfigViolation(List<Object> path, String message, int lineInValue
   }
 
   public ConfigViolation(List<Object> path, String message) {
-    this(path, message, 0, 0);
+    this(path, message, false, 0, 0);
   }
 
   /** Returns this violation with {@code prefix} put in front of its path. */
   public ConfigViolation under(List<Object> prefix) {
     List<Object> full = new ArrayList<>(prefix);
     full.addAll(path);
-    return new ConfigViolation(full, message, lineInValue, columnInValue);
+    return new ConfigViolation(full, message, atKey, lineInValue, columnInValue);
   }
 
   @Override

@@ -29,7 +29,6 @@ public final class PolicyExpressions {
 
   private static final Cel CEL = CelFactory.standardCelBuilder()
       .setOptions(CelOptions.current()
-          .evaluateCanonicalTypesToNativeValues(true)
           .comprehensionMaxIterations(MAX_ITERATIONS)
           .maxExpressionCodePointSize(MAX_LENGTH)
           .build())
@@ -54,7 +53,7 @@ public final class PolicyExpressions {
       int column = Math.max(0, first.getSourceLocation().getColumn()) + 1;
       String message = "invalid CEL expression: " + first.getMessage() + " (at line " + line + ", column " + column
           + " of the expression; expected: a CEL expression over user, request and app returning bool)";
-      throw new InvalidConfigException(List.of(new ConfigViolation(List.of("expression"), message, line, column)));
+      throw new InvalidConfigException(List.of(new ConfigViolation(List.of("expression"), message, false, line, column)));
     }
     try {
       return result.getAst();

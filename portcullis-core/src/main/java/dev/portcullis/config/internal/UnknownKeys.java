@@ -9,7 +9,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +53,7 @@ public final class UnknownKeys {
           walk(node, args[0], path);
         }
       } else if (Map.class.isAssignableFrom(raw) && node.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
           path.add(entry.getKey());
           walk(entry.getValue(), args[1], path);
           path.removeLast();
@@ -92,14 +90,13 @@ public final class UnknownKeys {
     if (typeProperty != null) {
       expected.add(typeProperty);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       path.add(entry.getKey());
       Type childType = known.get(entry.getKey());
       if (childType != null) {
         walk(entry.getValue(), childType, path);
       } else if (!entry.getKey().equals(typeProperty)) {
-        violations.add(List.copyOf(path), "unknown key (expected one of: " + String.join(", ", expected) + ")");
+        violations.addAtKey(List.copyOf(path), "unknown key (expected one of: " + String.join(", ", expected) + ")");
       }
       path.removeLast();
     }

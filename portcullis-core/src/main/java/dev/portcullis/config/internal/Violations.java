@@ -11,17 +11,9 @@ public final class Violations {
     found.add(new ConfigViolation(path, message));
   }
 
-  /** Runs {@code check} and keeps its violations, placed under {@code prefix}, instead of throwing. */
-  public void collect(List<Object> prefix, Runnable check) {
-    try {
-      check.run();
-    } catch (InvalidConfigException e) {
-      e.violations().forEach(v -> found.add(v.under(prefix)));
-    }
-  }
-
-  public boolean isEmpty() {
-    return found.isEmpty();
+  /** Adds a violation about the key itself (an unknown key), located at the key rather than its value. */
+  public void addAtKey(List<Object> path, String message) {
+    found.add(new ConfigViolation(path, message, true, 0, 0));
   }
 
   public void throwIfAny() {
