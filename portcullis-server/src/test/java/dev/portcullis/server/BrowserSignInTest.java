@@ -64,6 +64,7 @@ class BrowserSignInTest {
                 issuer: %s
                 client_id: portcullis
                 client_secret: browser-test-secret
+                scopes: [openid, email, profile, groups]
             """.formatted(idp.issuer())));
     server.closeLater(idp);
     driver = chromium();
@@ -76,7 +77,11 @@ class BrowserSignInTest {
     driver.findElement(By.cssSelector("button[type=submit]")).click();
     consentIfAsked(wait);
 
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("report")));
+    try {
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("report")));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("the browser ended at " + driver.getCurrentUrl() + ":\n" + driver.getPageSource(), e);
+    }
     assertThat(driver.getCurrentUrl()).isEqualTo(server.url("ops", "/dashboard").toString());
     String report = driver.findElement(By.id("report")).getText();
     assertThat(report).contains("\"email\" : \"carol@example.com\"").contains("\"ops\"").contains("x-portcullis-jwt-assertion");
