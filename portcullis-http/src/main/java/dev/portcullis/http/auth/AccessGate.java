@@ -36,6 +36,7 @@ public final class AccessGate implements RequestGate {
   private final GateServices services;
   private final Endpoints endpoints;
   private final SessionLookup sessionLookup;
+  private final SessionRefresher refresher;
   private final byte[] jwks;
 
   public AccessGate(GateSnapshot initial, GateServices services) {
@@ -43,6 +44,7 @@ public final class AccessGate implements RequestGate {
     this.services = requireNonNull(services, "services");
     this.sessionLookup = new SessionLookup(services);
     this.endpoints = new Endpoints(services, sessionLookup);
+    this.refresher = new SessionRefresher(services);
     this.jwks = services.assertions().publicKeys().toString(true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -87,6 +89,7 @@ public final class AccessGate implements RequestGate {
 
   private CompletionStage<GateResult> decide(
       ClientRequest request, GateSnapshot current, AppRoute route, Optional<Session> session) {
+    session.ifPresent(live -> refresher.refreshIfDue(live, current));
     Optional<Identity> identity = session.map(Session::identity);
     AccessRequest accessRequest =
         new AccessRequest(identity, route.resource(), request.method(), request.path(), request.clientAddress(),
