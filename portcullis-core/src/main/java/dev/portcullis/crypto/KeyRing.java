@@ -19,18 +19,31 @@ import java.util.Optional;
  *
  * <p>Each key is created with create-if-absent, so replicas starting together agree on one key.
  */
-public record KeyRing(byte[] sessionHmacKey, ECKey assertionSigningKey) {
+public final class KeyRing {
   private static final String SESSION_HMAC = "keys/session-hmac";
   private static final String ASSERTION_ES256 = "keys/assertion-es256";
 
-  public KeyRing {
-    sessionHmacKey = sessionHmacKey.clone();
-    requireNonNull(assertionSigningKey, "assertionSigningKey");
+  private final byte[] sessionHmacKey;
+  private final ECKey assertionSigningKey;
+
+  private KeyRing(byte[] sessionHmacKey, ECKey assertionSigningKey) {
+    this.sessionHmacKey = sessionHmacKey.clone();
+    this.assertionSigningKey = requireNonNull(assertionSigningKey, "assertionSigningKey");
+  }
+
+  /** The key that signs session cookie handles. */
+  public byte[] sessionHmacKey() {
+    return sessionHmacKey.clone();
+  }
+
+  /** The private P-256 key that signs identity assertions. */
+  public ECKey assertionSigningKey() {
+    return assertionSigningKey;
   }
 
   @Override
-  public byte[] sessionHmacKey() {
-    return sessionHmacKey.clone();
+  public String toString() {
+    return "KeyRing[assertion key " + assertionSigningKey.getKeyID() + ", secrets redacted]";
   }
 
   /** Loads the keys, creating any that do not exist yet. */

@@ -1,0 +1,38 @@
+package dev.portcullis.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.config.ConfigLoader;
+import dev.portcullis.config.PortcullisConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's promises that code can check: its example configuration is valid as printed. */
+class ReadmeTest {
+
+  @Test
+  void theReadmesExampleConfigurationLoads() throws Exception {
+    String readme = Files.readString(repositoryRoot().resolve("README.md"));
+    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertThat(block.find()).as("a yaml block in README.md").isTrue();
+
+    PortcullisConfig config = ConfigLoader.parse(block.group(1), "README.md",
+        Map.of("PORTCULLIS_DB_PASSWORD", "db-secret", "CORP_CLIENT_SECRET", "client-secret"));
+
+    assertThat(config.apps()).extracting(app -> app.name()).containsExactly("grafana", "prometheus");
+    assertThat(config.identityProviders()).extracting(p -> p.name()).containsExactly("corp", "local");
+  }
+
+  static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
+      dir = dir.getParent();
+    }
+    assertThat(dir).as("the repository root above " + Path.of("").toAbsolutePath()).isNotNull();
+    return dir;
+  }
+}
