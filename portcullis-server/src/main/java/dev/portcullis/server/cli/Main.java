@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    boolean server = args.length > 0 && (args[0].equals("start") || args[0].equals("demo"));
+    if (!server && System.getenv("PORTCULLIS_LOG_LEVEL") == null) {
+      // Admin commands print their answer on stdout; routine log lines would only be noise on stderr.
+      System.setProperty("PORTCULLIS_LOG_LEVEL", "WARN");
+    }
     System.exit(commandLine().execute(args));
   }
 
