@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
@@ -128,6 +129,7 @@ final class TestUpstream implements AutoCloseable {
         if (path.startsWith("/ws")) {
           ctx.pipeline().addAfter("codec", "aggregate", new HttpObjectAggregator(65536));
           ctx.pipeline().addAfter("aggregate", "ws", new WebSocketServerProtocolHandler(path));
+          ctx.pipeline().addAfter("ws", "frames", new WebSocketFrameAggregator(1 << 20));
           ctx.pipeline().addLast("echo", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext c, Object frame) {
