@@ -255,6 +255,46 @@ class ProxyForwardingTest extends ProxyTestSupport {
     assertThat(response.indexOf("uri=/two")).isLessThan(response.indexOf("uri=/three"));
   }
 
+  @Test
+  void answersHeadWithoutABodyAndKeepsTheConnectionUsable() throws Exception {
+    TestUpstream upstream = upstream();
+    ProxyServer proxy = proxy(forwardTo(upstream));
+
+    String response = Raw.exchange(proxy.port(), "HEAD /h HTTP/1.1\r\nHost: a.test\r\n\r\n"
+        + "GET /next HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+
+    int second = response.indexOf("HTTP/1.1 200", 1);
+    assertThat(response).startsWith("HTTP/1.1 200");
+    assertThat(second).as("the HEAD response has headers only").isEqualTo(response.indexOf("\r\n\r\n") + 4);
+    assertThat(response.substring(0, second)).containsIgnoringCase("content-length:");
+    assertThat(response.substring(second)).contains("uri=/next");
+  }
+
+  @Test
+  void delimitsUnknownLengthResponsesByClosingForHttp10Clients() throws Exception {
+    TestUpstream upstream = upstream();
+    ProxyServer proxy = proxy(forwardTo(upstream));
+
+    String response = Raw.exchange(proxy.port(), "GET /chunked/100 HTTP/1.0\r\nHost: a.test\r\n\r\n");
+
+    assertThat(Raw.status(response)).isEqualTo(200);
+    assertThat(response.toLowerCase()).doesNotContain("transfer-encoding").contains("connection: close");
+    assertThat(body(response)).hasSize(100);
+  }
+
+  @Test
+  void cutsTheClientConnectionWhenTheUpstreamDiesMidBody() throws Exception {
+    TestUpstream upstream = upstream();
+    ProxyServer proxy = proxy(forwardTo(upstream));
+
+    long start = System.nanoTime();
+    String response = Raw.exchange(proxy.port(), "GET /die HTTP/1.1\r\nHost: a.test\r\n\r\n");
+
+    assertThat(Raw.status(response)).isEqualTo(200);
+    assertThat(body(response).length()).isLessThan(1000);
+    assertThat(System.nanoTime() - start).as("closed, not left hanging").isLessThan(3_000_000_000L);
+  }
+
   static String body(String rawResponse) {
     return rawResponse.substring(rawResponse.indexOf("\r\n\r\n") + 4);
   }

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A real HTTP/1.1 upstream for tests. Routes: {@code /bytes/N} and {@code /chunked/N} stream N pattern bytes
  * (flow-controlled, counted in {@link #bytesSent}); {@code /stall} never reads nor answers; {@code /slow} reads
  * but never answers; {@code /ws} echoes WebSocket text frames upper-cased; {@code /status/N} answers N;
- * {@code /close-after} answers then closes without saying so; anything else echoes the request (method, URI,
+ * {@code /close-after} answers then closes without saying so; {@code /die} sends 10 of 1000 promised bytes and closes; anything else echoes the request (method, URI,
  * headers, body length and SHA-256) as {@code key=value} lines.
  */
 final class TestUpstream implements AutoCloseable {
@@ -128,6 +129,7 @@ final class TestUpstream implements AutoCloseable {
         if (path.startsWith("/ws")) {
           ctx.pipeline().addAfter("codec", "aggregate", new HttpObjectAggregator(65536));
           ctx.pipeline().addAfter("aggregate", "ws", new WebSocketServerProtocolHandler(path));
+          ctx.pipeline().addAfter("ws", "frames", new WebSocketFrameAggregator(1 << 20));
           ctx.pipeline().addLast("echo", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext c, Object frame) {
@@ -181,6 +183,14 @@ final class TestUpstream implements AutoCloseable {
         ctx.write(head);
         streaming = true;
         pump(ctx);
+        return;
+      }
+      if (uri.startsWith("/die")) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpUtil.setContentLength(head, 1000);
+        ctx.write(head);
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])))
+            .addListener(ChannelFutureListener.CLOSE);
         return;
       }
       int status = uri.startsWith("/status/") ? Integer.parseInt(uri.substring(8, 11)) : 200;

@@ -268,7 +268,9 @@ public final class ForwardExchange {
       return;
     }
     if (content instanceof LastHttpContent last) {
-      ProxyHeaders.stripHopByHop(last.trailingHeaders());
+      if (!last.trailingHeaders().isEmpty()) {
+        ProxyHeaders.stripHopByHop(last.trailingHeaders());
+      }
       client.responseContent(content);
       client.flush();
       responseComplete();

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -69,7 +70,8 @@ public final class UpstreamConnector {
     ChannelFuture connected = bootstrap.connect(key.host(), key.port());
     connected.addListener(f -> {
       if (!f.isSuccess()) {
-        promise.tryFailure(new UpstreamException(502, "upstream connect failed", f.cause()));
+        promise.tryFailure(new UpstreamException(502, f.cause() instanceof ConnectTimeoutException
+            ? "upstream connect timed out" : "upstream connect failed", f.cause()));
         return;
       }
       Channel ch = connected.channel();

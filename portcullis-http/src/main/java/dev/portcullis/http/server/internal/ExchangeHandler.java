@@ -140,7 +140,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("client channel {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (state != State.DONE) {
+      log.debug("client channel {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
     if (forward != null) {
       forward.cancel();
       forward = null;
