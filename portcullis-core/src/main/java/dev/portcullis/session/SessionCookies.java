@@ -23,14 +23,24 @@ public final class SessionCookies {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-  private final SecretKeySpec key;
+  // Every proxied request verifies a handle; a Mac per thread avoids a provider lookup per request.
+  private final ThreadLocal<Mac> macs;
 
   public SessionCookies(byte[] hmacKey) {
     requireNonNull(hmacKey, "hmacKey");
     if (hmacKey.length < 32) {
       throw new IllegalArgumentException("hmacKey: " + hmacKey.length + " bytes (expected: >= 32)");
     }
-    this.key = new SecretKeySpec(hmacKey.clone(), "HmacSHA256");
+    SecretKeySpec key = new SecretKeySpec(hmacKey.clone(), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(key);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is unavailable", e);
+      }
+    });
   }
 
   /** The cookie value for a session on a host. */
@@ -58,17 +68,12 @@ public final class SessionCookies {
   }
 
   private byte[] tag(String sessionId, String host) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      mac.update(CONTEXT.getBytes(StandardCharsets.US_ASCII));
-      mac.update((byte) 0);
-      mac.update(host.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      byte[] full = mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8));
-      return java.util.Arrays.copyOf(full, TAG_BYTES);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is unavailable", e);
-    }
+    Mac mac = macs.get();
+    mac.update(CONTEXT.getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    mac.update(host.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    byte[] full = mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8));
+    return java.util.Arrays.copyOf(full, TAG_BYTES);
   }
 }
