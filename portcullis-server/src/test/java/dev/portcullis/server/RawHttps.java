@@ -5,16 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends bytes exactly as written over TLS, for requests no well-behaved client would send: unnormalized
@@ -25,7 +20,7 @@ final class RawHttps {
 
   /** Writes the request and returns everything the server sent until it closed or 5 seconds passed. */
   static String exchange(Path trustedCertificate, String host, int port, String request) {
-    try (SSLSocket socket = (SSLSocket) context(trustedCertificate).getSocketFactory().createSocket("127.0.0.1", port)) {
+    try (SSLSocket socket = (SSLSocket) TestTls.trusting(trustedCertificate).getSocketFactory().createSocket("127.0.0.1", port)) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(host)));
       parameters.setApplicationProtocols(new String[] {"http/1.1"});
@@ -53,18 +48,4 @@ final class RawHttps {
     return Integer.parseInt(response.substring(9, 12));
   }
 
-  private static SSLContext context(Path certificate) {
-    try (InputStream in = Files.newInputStream(certificate)) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry("portcullis", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

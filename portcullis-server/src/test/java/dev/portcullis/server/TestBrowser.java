@@ -1,22 +1,16 @@
 package dev.portcullis.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An HTTP client that behaves like a browser for the tests: its own cookie jar, trust in the test
@@ -32,7 +26,7 @@ public final class TestBrowser {
 
   public TestBrowser(Path trustedCertificate, HttpClient.Version version) {
     this.client = HttpClient.newBuilder()
-        .sslContext(trusting(trustedCertificate))
+        .sslContext(TestTls.trusting(trustedCertificate))
         .cookieHandler(cookies)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(5))
@@ -101,20 +95,5 @@ public final class TestBrowser {
 
   private static String enc(String value) {
     return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  private static SSLContext trusting(Path certificate) {
-    try (InputStream in = Files.newInputStream(certificate)) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry("portcullis", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot trust " + certificate, e);
-    }
   }
 }
