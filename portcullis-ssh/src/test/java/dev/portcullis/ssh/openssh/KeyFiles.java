@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -55,7 +56,7 @@ public record KeyFiles(Path privateKey, KeyPair keyPair) {
       Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
       Files.writeString(tmp, String.join("\n", lines) + "\n", StandardCharsets.US_ASCII);
       // Replace atomically: sshd may read the file for a connection at any moment.
-      return Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

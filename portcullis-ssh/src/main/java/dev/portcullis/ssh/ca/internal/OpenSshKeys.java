@@ -71,7 +71,7 @@ public final class OpenSshKeys {
     try {
       pairs = OpenSSHKeyPairResourceParser.INSTANCE.loadKeyPairs(
           null, new PathResource(source), null, new ByteArrayInputStream(content));
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IOException(source + ": not a readable unencrypted OpenSSH private key (" + e.getMessage() + ")", e);
     }
     if (pairs == null || pairs.size() != 1) {
