@@ -164,7 +164,18 @@ class LocalLoginTest extends WithScriptedServer {
         "--proxy", "https://127.0.0.1:" + closedPort, "--user", "alice", "--password-stdin");
 
     assertThat(run.exitCode()).as(run::describe).isEqualTo(1);
-    assertThat(run.err()).contains("cannot connect to https://127.0.0.1:" + closedPort + "/.portcullis/api/v1/login/local");
+    assertThat(run.err()).contains("cannot connect to https://127.0.0.1:" + closedPort
+        + "/.portcullis/api/v1/login/local (connection refused or network unreachable)");
+  }
+
+  @Test
+  void namesTheHostWhenItDoesNotResolve() {
+    Run run = CliRunner.run(new LoginCommand(context().stdin(CliRunner.stdin("x\n")).build()),
+        "--proxy", "https://portcullis.invalid:8443", "--user", "alice", "--password-stdin");
+
+    assertThat(run.exitCode()).as(run::describe).isEqualTo(1);
+    assertThat(run.err()).contains("cannot connect to https://portcullis.invalid:8443/.portcullis/api/v1/login/local:"
+        + " unknown host portcullis.invalid");
   }
 
   /** A terminal with a person who answers every prompt with the next scripted answer. */

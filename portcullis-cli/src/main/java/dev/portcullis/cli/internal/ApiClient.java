@@ -11,6 +11,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -206,8 +207,13 @@ public final class ApiClient implements AutoCloseable {
     if (e instanceof HttpTimeoutException) {
       return CliFailure.failure("no answer from " + url + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
     }
+    if (causedBy(e, UnresolvedAddressException.class)) {
+      return CliFailure.failure("cannot connect to " + url + ": unknown host " + url.getHost(), e);
+    }
     if (e instanceof ConnectException) {
-      return CliFailure.failure("cannot connect to " + url + " (" + rootMessage(e) + ")", e);
+      String reason = rootMessage(e);
+      return CliFailure.failure("cannot connect to " + url + " (" + (reason.endsWith("Exception")
+          ? "connection refused or network unreachable" : reason) + ")", e);
     }
     return CliFailure.failure("cannot reach " + url + ": " + rootMessage(e), e);
   }
@@ -221,13 +227,17 @@ public final class ApiClient implements AutoCloseable {
     return false;
   }
 
+  /** The deepest message in the chain (the JDK's HTTP client often leaves them all empty), else the root's type. */
   private static String rootMessage(Throwable e) {
+    String message = null;
     Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
     }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    return message != null ? message : root.getClass().getSimpleName();
   }
 
   private static String encode(String value) {

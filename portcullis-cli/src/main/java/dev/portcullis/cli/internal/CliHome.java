@@ -118,10 +118,13 @@ public final class CliHome {
     write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Deletes the profile, key pair, certificate and known_hosts; the directories stay. */
+  /**
+   * Deletes the profile, key pair and certificate. known_hosts (public keys only) and the directories stay, so an
+   * ssh_config that points here fails on the missing key, with an error that says so, not on host trust.
+   */
   public List<Path> deleteCredentials() throws IOException {
     List<Path> deleted = new ArrayList<>();
-    for (Path file : List.of(privateKey(), publicKey(), certificate(), knownHosts(), profile())) {
+    for (Path file : List.of(privateKey(), publicKey(), certificate(), profile())) {
       if (Files.deleteIfExists(file)) {
         deleted.add(file);
       }

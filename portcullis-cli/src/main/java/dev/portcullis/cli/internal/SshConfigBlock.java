@@ -25,6 +25,10 @@ public final class SshConfigBlock {
    * @return the patterns separated by single spaces, as a {@code Host} line takes them
    */
   public static String hostPatterns(String value) {
+    if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+      throw CliFailure.usage("--hosts: \"" + printable(value) + "\" holds a line break or control character"
+          + " (expected: host patterns on one line)");
+    }
     List<String> patterns = new ArrayList<>();
     for (String pattern : value.strip().split("[,\\s]+")) {
       if (!HOST_PATTERN.matcher(pattern).matches()) {

@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
       AccessCommand.class,
       AuditCommand.class,
       HashPasswordCommand.class,
+      dev.portcullis.cli.LoginCommand.class,
+      dev.portcullis.cli.StatusCommand.class,
+      dev.portcullis.cli.LogoutCommand.class,
+      dev.portcullis.cli.SshConfigCommand.class,
+      dev.portcullis.cli.SshCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
