@@ -86,7 +86,7 @@ public final class LoginCommand extends UserCommand {
         issued = SshCredentials.obtain(api, login.token(), login.user() + "@portcullis", context().random());
       } catch (CliFailure failure) {
         endQuietly(api, login.token());
-        throw CliFailure.failure("signed in as " + login.user() + ", but got no SSH certificate: "
+        throw CliFailure.failure("signed in as " + login.user() + ", but could not set up SSH access: "
             + failure.getMessage());
       }
       Profile profile = new Profile(proxyUrl, login.user(), login.provider(), login.roles(),

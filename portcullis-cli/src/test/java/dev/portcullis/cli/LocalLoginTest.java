@@ -129,7 +129,7 @@ class LocalLoginTest extends WithScriptedServer {
         "--proxy", server.url().toString(), "--user", "carol", "--password-stdin");
 
     assertThat(run.exitCode()).as(run::describe).isEqualTo(1);
-    assertThat(run.err()).contains("signed in as carol, but got no SSH certificate")
+    assertThat(run.err()).contains("signed in as carol, but could not set up SSH access")
         .contains("no role of carol grants an SSH login").contains("no-logins").contains("HTTP 403");
     assertThat(server.endedTokens()).hasSize(1);
     assertThat(server.activeTokens()).isEmpty();

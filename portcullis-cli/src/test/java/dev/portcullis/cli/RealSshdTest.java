@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,23 @@ class RealSshdTest extends WithScriptedServer {
   }
 
   @Test
+  void stockSshLogsInWhenTheCliDirectoryHasSpacesAndPercentSigns() {
+    // ssh_config expands %-tokens in these paths and splits on spaces: both must be escaped right.
+    Path odd = dir.resolve("my home %d");
+    CliContext.Builder context = context().environment(Map.of("PORTCULLIS_HOME", odd.toString()));
+    assertThat(loginAlice(context).exitCode()).isZero();
+    Run config = CliRunner.run(new SshConfigCommand(context.build()), "--hosts", "127.0.0.1");
+    assertThat(config.out()).contains("\"" + odd.resolve("known_hosts").toString().replace("%", "%%") + "\"");
+    int mark = sshd.logMark();
+
+    Command.Result result = ssh(write(config), List.of(), "true");
+
+    assertThat(result.exitCode()).as(() -> result.describe() + "\nsshd:\n" + String.join("\n", sshd.logSince(mark)))
+        .isZero();
+    assertThat(result.stderr()).doesNotContain("no such identity");
+  }
+
+  @Test
   void stockSshRefusesTheHostWhenKnownHostsTrustsAnotherHostCa() throws IOException {
     Path config = sshConfig();
     SshCertificateAuthority otherHostCa = SshCertificateAuthority.open(SshCaType.HOST, dir.resolve("other-ca"),
@@ -107,7 +125,10 @@ class RealSshdTest extends WithScriptedServer {
   }
 
   private Path sshConfig() {
-    Run run = CliRunner.run(new SshConfigCommand(context().build()), "--hosts", "127.0.0.1");
+    return write(CliRunner.run(new SshConfigCommand(context().build()), "--hosts", "127.0.0.1"));
+  }
+
+  private Path write(Run run) {
     assertThat(run.exitCode()).as(run::describe).isZero();
     try {
       return Files.writeString(dir.resolve("ssh_config"), run.out());

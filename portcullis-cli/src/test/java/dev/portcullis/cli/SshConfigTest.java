@@ -130,6 +130,23 @@ class SshConfigTest extends WithScriptedServer {
     assertThat(run.err()).contains("--proxy-jump:");
   }
 
+  @Test
+  void theSshWrapperGivesSshTheSameSettings() {
+    requireSsh();
+    CliRunner.CapturingLauncher launcher = new CliRunner.CapturingLauncher();
+
+    Run run = CliRunner.run(new SshCommand(context().processes(launcher).build()), "-G", "root@web-1.example.com");
+
+    assertThat(run.exitCode()).as(() -> run.describe() + launcher.results()).isZero();
+    Map<String, String> effective = parse(launcher.results().getFirst().stdout());
+    assertThat(effective).containsEntry("user", "root")
+        .containsEntry("identityfile", cliHome().resolve("keys/id_ed25519").toString())
+        .containsEntry("certificatefile", cliHome().resolve("keys/id_ed25519-cert.pub").toString())
+        .containsEntry("identitiesonly", "yes")
+        .containsEntry("userknownhostsfile", cliHome().resolve("known_hosts").toString())
+        .containsEntry("stricthostkeychecking", "true");
+  }
+
   private Path writeConfig(Run run) throws IOException {
     assertThat(run.exitCode()).as(run::describe).isZero();
     return Files.writeString(dir.resolve("ssh_config"), run.out());
@@ -139,7 +156,11 @@ class SshConfigTest extends WithScriptedServer {
   private static Map<String, String> effective(Path config, String host) {
     Command.Result result = Command.run(List.of("ssh", "-G", "-F", config.toString(), host), Duration.ofSeconds(10));
     assertThat(result.exitCode()).as(result::describe).isZero();
-    return result.stdout().lines().map(line -> line.split(" ", 2)).filter(parts -> parts.length == 2)
+    return parse(result.stdout());
+  }
+
+  private static Map<String, String> parse(String sshG) {
+    return sshG.lines().map(line -> line.split(" ", 2)).filter(parts -> parts.length == 2)
         .collect(Collectors.toMap(parts -> parts[0], parts -> parts[1], (first, more) -> first + "\n" + more));
   }
 

@@ -197,7 +197,7 @@ public final class ApiClient implements AutoCloseable {
       if (causedBy(e, CertificateException.class)) {
         return CliFailure.failure("cannot verify the TLS certificate of " + url + " (" + rootMessage(e)
             + "). Make the JDK trust the server's certificate authority; only for a demo with a self-signed"
-            + " certificate, run portcullis login again with --insecure", e);
+            + " certificate, pass --insecure to portcullis login", e);
       }
       return CliFailure.failure("TLS failed with " + url + ": " + rootMessage(e), e);
     }

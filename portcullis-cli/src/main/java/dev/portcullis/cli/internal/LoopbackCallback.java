@@ -143,6 +143,9 @@ public final class LoopbackCallback implements AutoCloseable {
   }
 
   private static String describe(Duration timeout) {
+    if (timeout.toSeconds() == 0) {
+      return timeout.toMillis() + " ms";
+    }
     return timeout.toSeconds() % 60 == 0 && timeout.toMinutes() > 0
         ? timeout.toMinutes() + " minute" + (timeout.toMinutes() == 1 ? "" : "s")
         : timeout.toSeconds() + " s";
