@@ -6,6 +6,7 @@ import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import dev.portcullis.cli.fixtures.ScriptedBrowser;
 import dev.portcullis.cli.internal.Pkce;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +129,7 @@ class BrowserLoginTest extends WithScriptedServer {
     // The system browser fails to start; the user then opens the printed URL by hand.
     Browser broken = uri -> {
       user.open(uri);
-      throw new java.io.IOException("xdg-open not found");
+      throw new IOException("xdg-open not found");
     };
 
     Run run = CliRunner.run(new LoginCommand(context().browser(broken).build()), "--proxy", server.url().toString());

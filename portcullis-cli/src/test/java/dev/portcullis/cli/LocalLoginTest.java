@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +159,7 @@ class LocalLoginTest extends WithScriptedServer {
   @Test
   void namesTheUrlWhenTheServerCannotBeReached() throws IOException {
     int closedPort;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     Run run = CliRunner.run(new LoginCommand(context().stdin(CliRunner.stdin("x\n")).build()),

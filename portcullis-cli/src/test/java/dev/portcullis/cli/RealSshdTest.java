@@ -11,6 +11,7 @@ import dev.portcullis.cli.openssh.TestSshd;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -133,7 +134,7 @@ class RealSshdTest extends WithScriptedServer {
     try {
       return Files.writeString(dir.resolve("ssh_config"), run.out());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.portcullis.cli.fixtures.ScriptedServer.User;
 import dev.portcullis.cli.fixtures.SelfSignedTls;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ abstract class WithScriptedServer {
 
   /** {@code portcullis login --proxy URL --user alice --password-stdin} in {@code context}. */
   Run loginAlice(CliContext.Builder context, String... extra) {
-    List<String> arguments = new java.util.ArrayList<>(List.of("--proxy", server.url().toString(), "--user", "alice",
+    List<String> arguments = new ArrayList<>(List.of("--proxy", server.url().toString(), "--user", "alice",
         "--password-stdin"));
     arguments.addAll(List.of(extra));
     return CliRunner.run(new LoginCommand(context.stdin(CliRunner.stdin(ALICE_PASSWORD + "\n")).build()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,9 @@ class SmallPartsTest {
 
   @Test
   void writesPathsAsSshConfigReadsThem() {
-    assertThat(SshConfigBlock.path(java.nio.file.Path.of("/home/a b/.portcullis/known_hosts")))
+    assertThat(SshConfigBlock.path(Path.of("/home/a b/.portcullis/known_hosts")))
         .isEqualTo("\"/home/a b/.portcullis/known_hosts\"");
-    assertThat(SshConfigBlock.path(java.nio.file.Path.of("/home/100%/k"))).isEqualTo("/home/100%%/k");
-    assertThatThrownBy(() -> SshConfigBlock.path(java.nio.file.Path.of("/home/a\"b/k"))).isInstanceOf(CliFailure.class);
+    assertThat(SshConfigBlock.path(Path.of("/home/100%/k"))).isEqualTo("/home/100%%/k");
+    assertThatThrownBy(() -> SshConfigBlock.path(Path.of("/home/a\"b/k"))).isInstanceOf(CliFailure.class);
   }
 }
