@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -380,8 +382,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
           requestComplete = true;
           exchangeFinished();
         } else if (discarded > context.settings().maxDiscardedBodyBytes()) {
-          state = State.DONE;
-          ctx.close();
+          closeAfterFlush();
         }
       }
       default -> content.release();
@@ -469,7 +470,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   /** The response is fully written; continue with the rest of the request body, the next request, or close. */
   private void exchangeFinished() {
     if (!requestComplete) {
-      if (!h2 && keepAlive) {
+      if (h2 || keepAlive) {
+        // Read and drop a modest rest of the body so the client sees a clean end; closeAfterFlush past the limit.
         state = State.DISCARD;
         discarded = 0;
         drainHeld();
@@ -503,7 +505,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     state = State.DONE;
     releaseHeld();
     if (h2) {
-      // Resets the stream if the client is still sending; what was written has already gone to the connection.
+      if (!requestComplete) {
+        // RFC 9113 section 8.1: after a complete response, NO_ERROR asks the client to stop sending its body
+        // without discarding the response.
+        ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+      }
       ctx.flush();
       ctx.close();
     } else {
