@@ -31,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
   private boolean draining;
-  private long idleSince;
-  private boolean headerCheckScheduled;
+  private HeaderDeadline headerDeadline;
 
   // The current request.
   private HttpRequest head;
@@ -86,6 +84,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (!h2) {
+      headerDeadline = new HeaderDeadline(ctx, context.settings().requestHeaderTimeout().toNanos(),
+          () -> state == State.IDLE);
+    }
     enterIdle();
   }
 
@@ -229,19 +231,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     continueSent = false;
     requestComplete = msg instanceof LastHttpContent;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    boolean trustedPeer;
+    RequestIntake intake;
     try {
-      if (msg.decoderResult().isFailure()) {
-        throw RequestChecks.fromDecoderFailure(msg.decoderResult().cause());
-      }
-      if (h2) {
-        RequestChecks.checkCommon(msg);
-      } else {
-        RequestChecks.checkHttp1(msg);
-      }
-      PathNormalizer.Target target = PathNormalizer.normalize(msg.uri());
-      trustedPeer = context.isTrustedProxy(remote.getAddress());
-      request = ClientRequests.build(msg, target, context, remote, trustedPeer, h2 ? "HTTP/2" : msg.protocolVersion().text());
+      intake = RequestIntake.accept(msg, context, remote, h2);
     } catch (RequestRejectedException e) {
       ReferenceCountUtil.release(msg);
       log.debug("refused request from {}: {} {}", remote, e.status(), e.reason());
@@ -249,16 +241,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
       return;
     }
     if (msg instanceof FullHttpRequest full) {
-      hasBody = false; // HTTP/2 HEADERS with END_STREAM: nothing follows
       full.release();
-    } else if (h2) {
-      hasBody = !"0".equals(msg.headers().get("content-length"));
-    } else {
-      hasBody = HttpUtil.isTransferEncodingChunked(msg) || HttpUtil.getContentLength(msg, 0L) > 0;
     }
-    chunked = hasBody && !msg.headers().contains("content-length");
-    keepAlive = !h2 && msg.protocolVersion().equals(HttpVersion.HTTP_1_1) && HttpUtil.isKeepAlive(msg);
-    expectContinue = hasBody && !requestComplete && HttpUtil.is100ContinueExpected(msg);
+    request = intake.request();
+    hasBody = intake.hasBody();
+    chunked = intake.chunked();
+    keepAlive = intake.keepAlive();
+    expectContinue = intake.expectContinue() && !requestComplete;
+    boolean trustedPeer = intake.trustedPeer();
     if (encoder != null) {
       encoder.headRequest(msg.method().name().equals("HEAD"));
     }
@@ -268,24 +258,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   }
 
   private void askGate(boolean trustedPeer) {
-    CompletionStage<GateResult> decision;
-    try {
-      decision = context.gate().admit(request);
-    } catch (RuntimeException e) {
-      onGateResult(null, e, trustedPeer);
-      return;
-    }
-    if (decision == null) {
-      onGateResult(null, null, trustedPeer);
-      return;
-    }
-    decision.whenComplete((result, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        onGateResult(result, error, trustedPeer);
-      } else {
-        ctx.executor().execute(() -> onGateResult(result, error, trustedPeer));
-      }
-    });
+    OnLoop.await(ctx.executor(), () -> context.gate().admit(request),
+        (result, error) -> onGateResult(result, error, trustedPeer));
   }
 
   private void onGateResult(GateResult result, Throwable error, boolean trustedPeer) {
@@ -393,24 +367,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     state = State.LOCAL;
     collector = null;
     updateReading();
-    CompletionStage<SimpleResponse> answer;
-    try {
-      answer = consume.handler().apply(body);
-    } catch (RuntimeException e) {
-      onConsumed(null, e);
-      return;
-    }
-    if (answer == null) {
-      onConsumed(null, null);
-      return;
-    }
-    answer.whenComplete((response, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        onConsumed(response, error);
-      } else {
-        ctx.executor().execute(() -> onConsumed(response, error));
-      }
-    });
+    OnLoop.await(ctx.executor(), () -> consume.handler().apply(body), this::onConsumed);
   }
 
   private void onConsumed(SimpleResponse response, Throwable error) {
@@ -519,35 +476,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
   private void enterIdle() {
     state = State.IDLE;
-    if (h2) {
-      return;
-    }
-    idleSince = System.nanoTime();
-    if (!headerCheckScheduled) {
-      scheduleHeaderCheck(context.settings().requestHeaderTimeout().toNanos());
-    }
-  }
-
-  private void scheduleHeaderCheck(long delayNanos) {
-    headerCheckScheduled = true;
-    ctx.executor().schedule(this::headerCheck, delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  /** Slow or absent request heads (slowloris, idle keep-alive) close the connection. */
-  private void headerCheck() {
-    headerCheckScheduled = false;
-    if (state != State.IDLE || !ctx.channel().isActive()) {
-      return;
-    }
-    long timeout = context.settings().requestHeaderTimeout().toNanos();
-    long waited = System.nanoTime() - idleSince;
-    if (waited >= timeout) {
-      log.debug("closing {}: no complete request head within {} ms", ctx.channel().remoteAddress(),
-          TimeUnit.NANOSECONDS.toMillis(timeout));
-      state = State.DONE;
-      ctx.close();
-    } else {
-      scheduleHeaderCheck(timeout - waited);
+    if (headerDeadline != null) {
+      headerDeadline.start();
     }
   }
 
@@ -569,18 +499,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     responseStarted = true;
     status = response.status().code();
     if (!h2) {
-      response.setProtocolVersion(HttpVersion.HTTP_1_1);
-      boolean bodiless = head.method().name().equals("HEAD") || status == 204 || status == 304;
-      if (!bodiless && !response.headers().contains("content-length")) {
-        if (head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-          response.headers().set("transfer-encoding", "chunked");
-        } else {
-          keepAlive = false; // an HTTP/1.0 client learns the end of the body from the close
-        }
-      }
-      if (!keepAlive) {
-        response.headers().set("connection", "close");
-      }
+      keepAlive = LocalResponses.frameForHttp1(response, head, keepAlive);
     }
     ctx.write(response, ctx.voidPromise());
   }
