@@ -50,8 +50,9 @@ abstract class ProxyTestSupport {
   }
 
   /** A gate forwarding everything to {@code target}, adding {@code headers}. */
+  @SafeVarargs
   static RequestGate forwardTo(UpstreamTarget target, Map.Entry<String, String>... headers) {
-    GateResult result = new GateResult.Forward(target, List.of(headers));
+    GateResult result = new GateResult.Forward(target, java.util.Arrays.asList(headers));
     CompletableFuture<GateResult> done = CompletableFuture.completedFuture(result);
     return request -> done;
   }
