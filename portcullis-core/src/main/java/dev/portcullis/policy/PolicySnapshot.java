@@ -114,9 +114,16 @@ public final class PolicySnapshot {
     ssh.dropped().forEach(note -> reasons.add(new Reason(Reason.LOGIN_DROPPED, note)));
     List<String> logins = ssh.allLogins();
     if (logins.isEmpty()) {
-      reasons.add(new Reason(Reason.NO_LOGINS, mapped.roles().isEmpty()
-          ? "user " + identity.username() + " has no roles: no role mapping matched"
-          : "roles " + mapped.roles() + " of user " + identity.username() + " grant no SSH logins"));
+      String detail;
+      if (mapped.roles().isEmpty()) {
+        detail = "user " + identity.username() + " has no roles: no role mapping matched";
+      } else if (ssh.roles().stream().allMatch(r -> r.role().logins().isEmpty())) {
+        detail = "roles " + mapped.roles() + " of user " + identity.username() + " grant no SSH logins";
+      } else {
+        detail = "roles " + mapped.roles() + " of user " + identity.username()
+            + " leave no SSH login: each one is denied or not a valid login";
+      }
+      reasons.add(new Reason(Reason.NO_LOGINS, detail));
     }
     return new SshGrant(mapped.roles(), logins, maxSessionTtl(mapped.roles()), port, agent, x11, reasons);
   }

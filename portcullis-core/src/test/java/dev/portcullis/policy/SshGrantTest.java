@@ -88,7 +88,17 @@ class SshGrantTest {
 
     assertThat(grant.granted()).isFalse();
     assertThat(grant.reasons().getLast()).isEqualTo(
-        new Reason("no-logins", "roles [contractor, ops] of user carl grant no SSH logins"));
+        new Reason("no-logins", "roles [contractor, ops] of user carl leave no SSH login: each one is denied or"
+            + " not a valid login"));
+  }
+
+  @Test
+  void everyLoginInvalidMeansNoCertificate() {
+    SshGrant grant = snapshot.sshGrant(user("Zed", "Zed.Z@example.com", List.of("ops", "contractor"),
+        Map.of("blocked", List.of("root", "ops"))));
+
+    assertThat(grant.granted()).isFalse();
+    assertThat(grant.reasons()).extracting(Reason::code).containsSubsequence("login-dropped", "no-logins");
   }
 
   @Test

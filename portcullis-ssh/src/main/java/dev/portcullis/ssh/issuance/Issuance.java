@@ -56,6 +56,8 @@ public sealed interface Issuance permits Issuance.Issued, Issuance.Refused {
   /**
    * A certificate was signed.
    *
+   * @param user the Portcullis user name
+   * @param provider the user's identity provider
    * @param certificate the certificate as one {@code *-cert.pub} line
    * @param keyId the certificate's KeyId, {@link SshKeyId} encoded
    * @param principals the logins it allows, sorted
@@ -65,6 +67,8 @@ public sealed interface Issuance permits Issuance.Issued, Issuance.Refused {
    * @param validAfter the start, one minute before issuing
    * @param validBefore the end
    * @param caFingerprint the CA key that signed it
+   * @param publicKeyFingerprint the certified key
+   * @param reasons the mappings and logins behind the principals
    */
   record Issued(
       String user,
