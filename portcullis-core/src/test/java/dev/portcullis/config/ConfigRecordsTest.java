@@ -58,7 +58,7 @@ class ConfigRecordsTest {
 
   @Test
   void roleLabelWildcardKeyNeedsAWildcardValue() {
-    assertThatThrownBy(() -> new RoleConditions(Map.of("*", List.of("dev")), null))
+    assertThatThrownBy(() -> new RoleConditions(Map.of("*", List.of("dev")), null, null, false))
         .hasMessageStartingWith("app_labels[\"*\"]: '*' has values [dev]");
   }
 
