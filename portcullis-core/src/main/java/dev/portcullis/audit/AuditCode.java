@@ -17,7 +17,11 @@ public enum AuditCode {
   CONFIG_RELOADED("config.reloaded", "PC3000I"),
   CONFIG_RELOAD_FAILED("config.reload.failed", "PC3001W"),
   CERTIFICATE_ISSUED("cert.issued", "PC4000I"),
-  CERTIFICATE_REFUSED("cert.refused", "PC4001W");
+  CERTIFICATE_REFUSED("cert.refused", "PC4001W"),
+  NODE_JOINED("node.joined", "PC4100I"),
+  NODE_JOIN_FAILED("node.join.failed", "PC4101W"),
+  USER_LOCKED("user.locked", "PC5000I"),
+  USER_UNLOCKED("user.unlocked", "PC5001I");
 
   private final String type;
   private final String code;
