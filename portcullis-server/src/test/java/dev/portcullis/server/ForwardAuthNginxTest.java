@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portcullis.testing.RealComponents;
-import dev.portcullis.testing.internal.ChildProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class ForwardAuthNginxTest {
 
   private int edgePort;
   private TestServer server;
-  private ChildProcess nginx;
+  private Process nginx;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -82,7 +82,7 @@ class ForwardAuthNginxTest {
   @AfterAll
   void stop() throws Exception {
     if (nginx != null) {
-      nginx.close();
+      stop(nginx);
     }
     if (server != null) {
       server.close();
@@ -181,7 +181,7 @@ class ForwardAuthNginxTest {
     assertThat(direct.statusCode()).isEqualTo(404);
   }
 
-  private ChildProcess startNginx(Path prefix) throws IOException, InterruptedException {
+  private Process startNginx(Path prefix) throws IOException, InterruptedException {
     Files.createDirectories(prefix.resolve("logs"));
     Path tls = server.dataDir.resolve("tls");
     String example = Files.readString(findExample())
@@ -209,14 +209,14 @@ class ForwardAuthNginxTest {
           include %1$s/portcullis.conf;
         }
         """.formatted(prefix));
-    ProcessBuilder builder = new ProcessBuilder(NGINX.toString(), "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
-        "-g", "daemon off; master_process off; pid " + prefix.resolve("nginx.pid") + "; error_log stderr notice;");
-    ChildProcess process = ChildProcess.start("nginx", builder);
+    Path output = prefix.resolve("nginx.out");
+    Process process = new ProcessBuilder(NGINX.toString(), "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
+        "-g", "daemon off; master_process off; pid " + prefix.resolve("nginx.pid") + "; error_log stderr notice;")
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    // Should the test JVM be stopped before @AfterAll runs, nginx must not outlive it.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "nginx-shutdown"));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw process.failure("nginx exited");
-      }
+    while (System.nanoTime() < deadline && process.isAlive()) {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", edgePort), 200);
         return process;
@@ -224,8 +224,16 @@ class ForwardAuthNginxTest {
         Thread.sleep(50);
       }
     }
-    process.close();
-    throw process.failure("nginx did not listen on " + edgePort + " within 10 s");
+    String state = process.isAlive() ? "did not listen on " + edgePort + " within 10 s" : "exited with " + process.exitValue();
+    stop(process);
+    throw new IllegalStateException("nginx " + state + ":\n" + Files.readString(output));
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   private static Path findExample() {
