@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * picked up again. Every outcome is an audit event.
  */
 class ConfigReloadEndToEndTest {
-  private static final Duration RELOAD_WITHIN = Duration.ofSeconds(5);
+  private static final Duration RELOAD_WITHIN = Duration.ofSeconds(8);
 
   private static final String BASE = """
       server:

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.server.demo.Demo;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -99,13 +100,17 @@ class DemoEndToEndTest {
     TestBrowser alice = browser();
     assertThat(WebFixtures.signInLocally(alice, printedUrls().get("whoami"), "alice", PASSWORD, null).statusCode())
         .isEqualTo(200);
-    String certificate = java.nio.file.Files.readString(certificate());
+    String certificate = Files.readString(certificate());
+    String cookie = alice.cookies().getCookieStore().get(printedUrls().get("whoami")).stream()
+        .filter(c -> c.getName().equals("_portcullis")).findFirst().orElseThrow().getValue();
 
     demo.close();
     demo = Demo.start(dataDir, port, Clock.systemUTC(), new SecureRandom());
 
-    assertThat(java.nio.file.Files.readString(certificate())).as("the certificate is reused").isEqualTo(certificate);
-    assertThat(alice.get(printedUrls().get("whoami")).statusCode()).as("alice is still signed in").isEqualTo(200);
+    assertThat(Files.readString(certificate())).as("the certificate is reused").isEqualTo(certificate);
+    // A new client: connections to the stopped server must not be reused, as a restarted process never would be.
+    HttpResponse<String> after = browser().get(printedUrls().get("whoami"), Map.of("Cookie", "_portcullis=" + cookie));
+    assertThat(after.statusCode()).as("alice is still signed in").isEqualTo(200);
   }
 
   private Map<String, URI> printedUrls() {
