@@ -104,7 +104,10 @@ final class SignInEndpoints {
     boolean sameBrowser = !state.isEmpty() && Cookies.values(request.headers().all("cookie"), stateCookie(snapshot)).stream()
         .anyMatch(value -> MessageDigest.isEqual(value.getBytes(StandardCharsets.US_ASCII), state.getBytes(StandardCharsets.US_ASCII)));
     if (!sameBrowser) {
-      return failed(request, snapshot, "", "state-mismatch", "This sign-in was not started in this browser.");
+      // The flow stays pending for the browser that started it; peek only to name its provider in the audit.
+      String provider = state.isEmpty() ? "" : services.store().get(PENDING_PREFIX + state)
+          .map(item -> PendingAuthorization.fromJson(read(item.value()).pending()).provider()).orElse("");
+      return failed(request, snapshot, provider, "state-mismatch", "This sign-in was not started in this browser.");
     }
     Optional<PendingSignIn> flow = services.store().take(PENDING_PREFIX + state).map(item -> read(item.value()));
     if (flow.isEmpty()) {
