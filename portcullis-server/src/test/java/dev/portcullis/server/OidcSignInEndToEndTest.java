@@ -179,6 +179,7 @@ class OidcSignInEndToEndTest {
         Arguments.of("groups", Map.of("groups", List.of("finance-team")), true),
         Arguments.of("email_domains", Map.of("email", "erin@ledger.example", "email_verified", true), true),
         Arguments.of("claim", Map.of("department", "accounting"), true),
+        Arguments.of("unverified email", Map.of("email", "erin@ledger.example", "email_verified", false), false),
         Arguments.of("none", Map.of("groups", List.of("dev"), "email", "erin@other.example", "email_verified", true,
             "department", "sales"), false));
   }

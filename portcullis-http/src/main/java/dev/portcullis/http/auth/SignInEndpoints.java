@@ -119,7 +119,7 @@ final class SignInEndpoints {
     }
     try {
       OidcLogin login = oidc.relyingParty().complete(pending, query);
-      Identity identity = new Identity(login.username(), login.email().orElse(""), login.groups(), login.claims(),
+      Identity identity = new Identity(login.username(), trustedEmail(login, oidc), login.groups(), login.claims(),
           login.provider(), login.subject());
       SessionTokens tokens = new SessionTokens(login.tokens().idToken(), login.tokens().refreshToken(),
           login.tokens().accessTokenExpiresAt());
@@ -128,6 +128,12 @@ final class SignInEndpoints {
     } catch (OidcException e) {
       return failed(request, snapshot, pending.provider(), e.code(), e.failure().userMessage());
     }
+  }
+
+  /** The email to believe: only a verified one, unless the provider is configured to be trusted anyway. */
+  static String trustedEmail(OidcLogin login, SignInMethod.Oidc provider) {
+    boolean trusted = login.emailVerified() || provider.config().trustUnverifiedEmail();
+    return trusted ? login.email().orElse("") : "";
   }
 
   private SimpleResponse startOidc(ClientRequest request, GateSnapshot snapshot, SignInMethod.Oidc oidc, String returnUrl) {
