@@ -9,6 +9,8 @@ import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.crypto.IdentityAssertions;
 import dev.portcullis.crypto.KeyRing;
 import dev.portcullis.crypto.TlsMaterial;
+import dev.portcullis.http.api.ApiEndpoints;
+import dev.portcullis.http.api.SshServices;
 import dev.portcullis.http.auth.AccessGate;
 import dev.portcullis.http.auth.GateServices;
 import dev.portcullis.http.auth.GateSnapshot;
@@ -53,14 +55,21 @@ public final class PortcullisServer implements AutoCloseable {
   private final PortcullisConfig config;
   private final AuditLog audit;
   private final Storage storage;
+  private final SshServices ssh;
 
   private PortcullisServer(List<AutoCloseable> resources, ProxyServer proxy, PortcullisConfig config, AuditLog audit,
-      Storage storage) {
+      Storage storage, SshServices ssh) {
     this.resources = resources;
     this.proxy = proxy;
     this.config = config;
     this.audit = audit;
     this.storage = storage;
+    this.ssh = ssh;
+  }
+
+  /** The SSH certificate authorities and records, for admin tools and tests. */
+  public SshServices ssh() {
+    return ssh;
   }
 
   /** Loads the configuration and starts serving; throws with a clear message when it cannot. */
@@ -86,7 +95,8 @@ public final class PortcullisServer implements AutoCloseable {
       resources.add(blocking::shutdownNow);
       GateServices services = new GateServices(storage.store(), sessions, new dev.portcullis.session.SessionCookies(
           keys.sessionHmacKey()), assertions, new LocalAuthenticator(storage.store(), clock), audit, clock, random, blocking);
-      AccessGate gate = new AccessGate(GateSnapshot.build(config, clock), services);
+      SshServices ssh = SshWiring.open(config, storage.store(), clock, random);
+      AccessGate gate = new AccessGate(GateSnapshot.build(config, clock), services, new ApiEndpoints(services, ssh));
 
       TlsMaterial tls = ServerTlsMaterial.load(config, clock, random);
       String cookie = config.session().cookieName();
@@ -105,8 +115,9 @@ public final class PortcullisServer implements AutoCloseable {
           Thread.ofPlatform().daemon().name("portcullis-housekeeping").factory());
       housekeeping.scheduleWithFixedDelay(() -> sweep(sessions, storage), 30, 60, TimeUnit.SECONDS);
       resources.add(housekeeping::shutdownNow);
-      log.info("Portcullis is listening on {} (public URL {})", proxy.port(), config.server().publicUrl());
-      return new PortcullisServer(resources, proxy, config, audit, storage);
+      log.info("Portcullis is listening on {} (public URL {}); {}", proxy.port(), config.server().publicUrl(),
+          SshWiring.describe(ssh));
+      return new PortcullisServer(resources, proxy, config, audit, storage, ssh);
     } catch (IOException | RuntimeException e) {
       closeAll(resources);
       throw e;

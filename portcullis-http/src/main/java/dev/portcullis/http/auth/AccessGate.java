@@ -44,10 +44,15 @@ public final class AccessGate implements RequestGate {
   private final byte[] jwks;
 
   public AccessGate(GateSnapshot initial, GateServices services) {
+    this(initial, services, ApiHandler.NONE);
+  }
+
+  /** A gate that also answers the programmatic API under {@value ApiHandler#PREFIX}. */
+  public AccessGate(GateSnapshot initial, GateServices services, ApiHandler api) {
     this.snapshot = new AtomicReference<>(requireNonNull(initial, "initial"));
     this.services = requireNonNull(services, "services");
     this.sessionLookup = new SessionLookup(services);
-    this.endpoints = new Endpoints(services, sessionLookup);
+    this.endpoints = new Endpoints(services, sessionLookup, api);
     this.refresher = new SessionRefresher(services);
     this.jwks = services.assertions().publicKeys().toString(true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
