@@ -19,6 +19,9 @@ import dev.portcullis.http.server.ProxyServer;
 import dev.portcullis.http.server.ProxyServerSettings;
 import dev.portcullis.http.server.ServerTls;
 import dev.portcullis.localauth.LocalAuthenticator;
+import dev.portcullis.locks.LockedUsers;
+import dev.portcullis.locks.Locks;
+import dev.portcullis.session.SessionCookies;
 import dev.portcullis.session.SessionRefs;
 import dev.portcullis.session.SessionService;
 import dev.portcullis.store.jdbc.Storage;
@@ -93,9 +96,12 @@ public final class PortcullisServer implements AutoCloseable {
           config.server().publicUrl().toString(), ASSERTION_LIFETIME, clock);
       ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
       resources.add(blocking::shutdownNow);
-      GateServices services = new GateServices(storage.store(), sessions, new dev.portcullis.session.SessionCookies(
-          keys.sessionHmacKey()), assertions, new LocalAuthenticator(storage.store(), clock), audit, clock, random, blocking);
-      SshServices ssh = SshWiring.open(config, storage.store(), clock, random);
+      Locks locks = new Locks(storage.store(), clock);
+      LockedUsers lockedUsers = new LockedUsers(locks);
+      resources.add(lockedUsers);
+      GateServices services = new GateServices(storage.store(), sessions, new SessionCookies(keys.sessionHmacKey()),
+          assertions, new LocalAuthenticator(storage.store(), clock), audit, lockedUsers, clock, random, blocking);
+      SshServices ssh = SshWiring.open(config, storage.store(), locks, clock, random);
       AccessGate gate = new AccessGate(GateSnapshot.build(config, clock), services, new ApiEndpoints(services, ssh));
 
       TlsMaterial tls = ServerTlsMaterial.load(config, clock, random);

@@ -25,12 +25,11 @@ public final class SshWiring {
     return config.server().dataDir().resolve("ca");
   }
 
-  public static SshServices open(PortcullisConfig config, Store store, InstantSource clock, SecureRandom random)
-      throws IOException {
+  public static SshServices open(PortcullisConfig config, Store store, Locks locks, InstantSource clock,
+      SecureRandom random) throws IOException {
     Path dir = caDirectory(config);
     SshCertificateAuthority userCa = SshCertificateAuthority.open(SshCaType.USER, dir, clock, random);
     SshCertificateAuthority hostCa = SshCertificateAuthority.open(SshCaType.HOST, dir, clock, random);
-    Locks locks = new Locks(store, clock);
     dev.portcullis.ssh.issuance.Locks userLocks = identity -> locks.userLock(identity.username())
         .map(lock -> "locked" + (lock.lockedBy().isEmpty() ? "" : " by " + lock.lockedBy())
             + (lock.reason().isEmpty() ? "" : ": " + lock.reason()));

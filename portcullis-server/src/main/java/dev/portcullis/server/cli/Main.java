@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
       AccessCommand.class,
       AuditCommand.class,
       HashPasswordCommand.class,
+      TokensCommand.class,
+      NodesCommand.class,
+      UsersCommand.class,
+      CaCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
