@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -102,7 +103,7 @@ abstract class UserCommand implements Callable<Integer> {
     }
     Duration delta = Duration.between(now(), instant);
     String relative = delta.isNegative() ? human(delta.negated()) + " ago" : "in " + human(delta);
-    return instant + " (" + relative + ")";
+    return instant.truncatedTo(ChronoUnit.SECONDS) + " (" + relative + ")";
   }
 
   private static String human(Duration duration) {

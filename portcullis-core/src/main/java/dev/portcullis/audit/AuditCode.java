@@ -3,8 +3,9 @@ package dev.portcullis.audit;
 /**
  * The closed set of audit event kinds, each with a stable code that SIEM rules can key on.
  *
- * <p>Codes are grouped by area (1xxx sign-in and sessions, 2xxx access, 3xxx configuration) and end
- * with a severity letter: I for information, W for warning. A code never changes meaning once shipped.
+ * <p>Codes are grouped by area (1xxx sign-in and sessions, 2xxx access, 3xxx configuration, 4xxx
+ * certificates) and end with a severity letter: I for information, W for warning. A code never changes
+ * meaning once shipped.
  */
 public enum AuditCode {
   LOGIN_SUCCEEDED("user.login", "PC1000I"),
@@ -14,7 +15,13 @@ public enum AuditCode {
   SESSION_REFRESHED("session.refreshed", "PC1004I"),
   ACCESS_DENIED("access.denied", "PC2001W"),
   CONFIG_RELOADED("config.reloaded", "PC3000I"),
-  CONFIG_RELOAD_FAILED("config.reload.failed", "PC3001W");
+  CONFIG_RELOAD_FAILED("config.reload.failed", "PC3001W"),
+  CERTIFICATE_ISSUED("cert.issued", "PC4000I"),
+  CERTIFICATE_REFUSED("cert.refused", "PC4001W"),
+  NODE_JOINED("node.joined", "PC4100I"),
+  NODE_JOIN_FAILED("node.join.failed", "PC4101W"),
+  USER_LOCKED("user.locked", "PC5000I"),
+  USER_UNLOCKED("user.unlocked", "PC5001I");
 
   private final String type;
   private final String code;

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * @param usernameClaim the claim that names the user; default {@code preferred_username}. When it is
  *     missing the consumer falls back to the email's local part, then to {@code sub}.
  * @param fetchUserinfo whether to call the userinfo endpoint after sign-in; the loader defaults it to true
+ * @param trustUnverifiedEmail whether to use an email the provider does not mark {@code email_verified};
+ *     default false, because role mappings by email domain would otherwise trust any address a user typed.
+ *     Set it for providers that only hand out addresses they own but never send the claim
  */
 public record OidcProviderConfig(
     String name,
@@ -30,7 +33,8 @@ public record OidcProviderConfig(
     List<String> scopes,
     String groupsClaim,
     String usernameClaim,
-    boolean fetchUserinfo)
+    boolean fetchUserinfo,
+    boolean trustUnverifiedEmail)
     implements IdentityProviderConfig {
   private static final Pattern SCOPE = Pattern.compile("[!#-\\[\\]-~]+");
   private static final String ISSUER = "https://host[/path], or http:// for a loopback host";

@@ -1,6 +1,7 @@
 package dev.portcullis.config;
 
 import dev.portcullis.config.internal.Check;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  *
  * @param name the unique role name
  * @param allow the resources the role grants
- * @param deny the resources the role forbids, whatever other roles allow
+ * @param deny the resources and logins the role forbids, whatever other roles allow
  * @param options session options
  */
 public record RoleConfig(String name, RoleConditions allow, RoleConditions deny, RoleOptions options) {
@@ -19,5 +20,10 @@ public record RoleConfig(String name, RoleConditions allow, RoleConditions deny,
     allow = allow == null ? RoleConditions.NONE : allow;
     deny = deny == null ? RoleConditions.NONE : deny;
     options = options == null ? RoleOptions.DEFAULT : options;
+    if (deny.sudo()) {
+      // Refused rather than ignored, so nobody believes it takes sudo away.
+      throw Check.invalid(List.of("deny", "sudo"), "has no effect under deny (expected: sudo: true under allow to"
+          + " grant it, or leave it out; deny.node_labels or deny.logins take access away)");
+    }
   }
 }

@@ -39,6 +39,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -146,7 +147,9 @@ public record TlsMaterial(List<X509Certificate> chain, PrivateKey privateKey) {
     } catch (UnsupportedOperationException e) {
       Files.createFile(keyFile);
     }
-    Files.writeString(keyFile, toPem(privateKey), StandardCharsets.US_ASCII);
+    // PKCS#8 keeps the curve with the key; the SEC1 form written for a JDK key lacked it, and neither
+    // OpenSSL nor readPem could load that file again.
+    Files.writeString(keyFile, toPem(new JcaPKCS8Generator(privateKey, null)), StandardCharsets.US_ASCII);
   }
 
   private static String toPem(Object... objects) throws IOException {

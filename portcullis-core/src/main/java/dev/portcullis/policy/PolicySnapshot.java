@@ -10,9 +10,12 @@ import dev.portcullis.policy.internal.CompiledApp;
 import dev.portcullis.policy.internal.CompiledRole;
 import dev.portcullis.policy.internal.CompiledRule;
 import dev.portcullis.policy.internal.EvaluationContext;
+import dev.portcullis.policy.internal.LabelSelector;
+import dev.portcullis.policy.internal.NodeDecisions;
 import dev.portcullis.policy.internal.Outcome;
 import dev.portcullis.policy.internal.RequestPath;
 import dev.portcullis.policy.internal.RoleMapper;
+import dev.portcullis.policy.internal.UserSshRoles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,9 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The policy compiled from one configuration: roles with label selectors, role mappings, and app rules
- * with CEL programs and CIDRs. Immutable and thread-safe; build a new one on reload and hand it to
- * {@link PolicyEngine#update}.
+ * The policy compiled from one configuration: roles with label selectors and login templates, role
+ * mappings, and app rules with CEL programs and CIDRs. Immutable and thread-safe; build a new one on
+ * reload and hand it to {@link PolicyEngine#update}.
  */
 public final class PolicySnapshot {
   private final PortcullisConfig config;
@@ -67,10 +70,89 @@ public final class PolicySnapshot {
         .map(r -> r.options().maxSessionTtl()).min(Duration::compareTo);
   }
 
+  /**
+   * The logins {@code identity} may use on {@code node}, sorted: the logins (templates expanded) of the
+   * roles whose {@code allow.node_labels} match the node, minus every login a role denies; empty when a
+   * role's {@code deny.node_labels} match the node. This is what the node's principals command answers.
+   */
+  public List<String> loginsFor(Identity identity, NodeResource node) {
+    requireNonNull(node, "node");
+    return sshRoles(requireNonNull(identity, "identity"), mapper.map(identity)).loginsOn(node);
+  }
+
+  /**
+   * Whether {@code login} on {@code node} comes with sudo: some role grants the node and that login and
+   * has {@code sudo: true}, and no role denies the node or the login.
+   */
+  public boolean sudoFor(Identity identity, NodeResource node, String login) {
+    requireNonNull(node, "node");
+    requireNonNull(login, "login");
+    return sshRoles(requireNonNull(identity, "identity"), mapper.map(identity)).sudo(node, login);
+  }
+
+  /** What SSH certificate {@code identity} may receive: principals, TTL, forwarding, with reasons. */
+  public SshGrant sshGrant(Identity identity) {
+    RoleMapper.Result mapped = mapper.map(requireNonNull(identity, "identity"));
+    UserSshRoles ssh = sshRoles(identity, mapped);
+    List<Reason> reasons = new ArrayList<>(mapped.reasons());
+    boolean port = false;
+    boolean agent = false;
+    boolean x11 = false;
+    for (UserSshRoles.Expanded role : ssh.roles()) {
+      if (!role.logins().isEmpty()) {
+        reasons.add(new Reason(Reason.LOGIN_GRANT, "role " + role.role().name() + " grants logins "
+            + List.copyOf(role.logins())));
+      }
+      if (!role.deniedLogins().isEmpty()) {
+        reasons.add(new Reason(Reason.LOGIN_DENY, "role " + role.role().name() + " denies logins "
+            + List.copyOf(role.deniedLogins())));
+      }
+      port |= role.role().options().portForwarding();
+      agent |= role.role().options().agentForwarding();
+      x11 |= role.role().options().x11Forwarding();
+    }
+    ssh.dropped().forEach(note -> reasons.add(new Reason(Reason.LOGIN_DROPPED, note)));
+    List<String> logins = ssh.allLogins();
+    if (logins.isEmpty()) {
+      String detail;
+      if (mapped.roles().isEmpty()) {
+        detail = "user " + identity.username() + " has no roles: no role mapping matched";
+      } else if (ssh.roles().stream().allMatch(r -> r.role().logins().isEmpty())) {
+        detail = "roles " + mapped.roles() + " of user " + identity.username() + " grant no SSH logins";
+      } else {
+        detail = "roles " + mapped.roles() + " of user " + identity.username()
+            + " leave no SSH login: each one is denied or not a valid login";
+      }
+      reasons.add(new Reason(Reason.NO_LOGINS, detail));
+    }
+    return new SshGrant(mapped.roles(), logins, maxSessionTtl(mapped.roles()), port, agent, x11, reasons);
+  }
+
   Decision decide(AccessRequest request) {
     return switch (request.resource()) {
       case AppResource app -> decideApp(request, app);
+      case NodeResource node -> decideNode(request, node);
     };
+  }
+
+  private Decision decideNode(AccessRequest request, NodeResource node) {
+    if (request.identity().isEmpty()) {
+      return deny(List.of(), Reason.USER_UNAUTHENTICATED, "node " + node.name() + " requires sign-in");
+    }
+    Identity identity = request.identity().get();
+    RoleMapper.Result mapped = mapper.map(identity);
+    return NodeDecisions.decide(mapped, sshRoles(identity, mapped), identity, node, request.login());
+  }
+
+  private UserSshRoles sshRoles(Identity identity, RoleMapper.Result mapped) {
+    List<CompiledRole> userRoles = new ArrayList<>(mapped.roles().size());
+    for (String name : mapped.roles()) {
+      CompiledRole role = roles.get(name);
+      if (role != null) {
+        userRoles.add(role);
+      }
+    }
+    return UserSshRoles.expand(userRoles, identity);
   }
 
   private Decision decideApp(AccessRequest request, AppResource resource) {
@@ -113,7 +195,7 @@ public final class PolicySnapshot {
       String detail = mapped.roles().isEmpty()
           ? "user " + identity.username() + " has no roles: no role mapping matched"
           : "roles " + mapped.roles() + " of user " + identity.username() + " grant no access to app " + app.name()
-              + " (labels " + labelText(resource.labels()) + ")";
+              + " (labels " + LabelSelector.describe(resource.labels()) + ")";
       return deny(reasons, Reason.NO_ROLE_GRANTS_APP, detail);
     }
     return applyRules(app, new EvaluationContext(identity, mapped.roles(), resource, request.method(), path,
@@ -157,14 +239,5 @@ public final class PolicySnapshot {
     List<Reason> all = new ArrayList<>(reasons);
     all.add(new Reason(code, detail));
     return new Decision.Deny(all);
-  }
-
-  private static String labelText(Map<String, String> labels) {
-    if (labels.isEmpty()) {
-      return "none";
-    }
-    List<String> pairs = new ArrayList<>();
-    labels.keySet().stream().sorted().forEach(key -> pairs.add(key + "=" + labels.get(key)));
-    return String.join(", ", pairs);
   }
 }

@@ -22,6 +22,15 @@ public record Reason(String code, String detail) {
   public static final String RULE_ALLOW = "rule-allow";
   public static final String NO_RULE_MATCHED = "no-rule-matched";
   public static final String POLICY_ERROR = "policy-error";
+  public static final String NODE_DENY = "node-deny";
+  public static final String LOGIN_DENY = "login-deny";
+  public static final String LOGIN_INVALID = "login-invalid";
+  public static final String NO_ROLE_GRANTS_NODE = "no-role-grants-node";
+  public static final String LOGIN_NOT_GRANTED = "login-not-granted";
+  public static final String NODE_ALLOW = "node-allow";
+  public static final String LOGIN_GRANT = "login-grant";
+  public static final String LOGIN_DROPPED = "login-dropped";
+  public static final String NO_LOGINS = "no-logins";
 
   public Reason {
     requireNonNull(code, "code");

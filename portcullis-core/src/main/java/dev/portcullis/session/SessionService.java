@@ -83,11 +83,17 @@ public final class SessionService implements AutoCloseable {
 
   /** Starts a session for a user who just signed in. */
   public Session create(Identity identity, SessionTokens tokens) {
+    return create(identity, tokens, absoluteTimeout);
+  }
+
+  /** Starts a session that ends no later than {@code lifetime} from now (and the absolute timeout). */
+  public Session create(Identity identity, SessionTokens tokens, Duration lifetime) {
+    Duration capped = lifetime.compareTo(absoluteTimeout) < 0 ? lifetime : absoluteTimeout;
     Instant now = clock.instant();
     byte[] idBytes = new byte[32];
     random.nextBytes(idBytes);
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes);
-    Session session = new Session(id, identity, now, now, now.plus(absoluteTimeout), tokens);
+    Session session = new Session(id, identity, now, now, now.plus(capped), tokens);
     Item item = store.put(PREFIX + id, write(session), Optional.of(storeExpiry(session)));
     cache.put(id, new Cached(session, item.revision(), now));
     return session;

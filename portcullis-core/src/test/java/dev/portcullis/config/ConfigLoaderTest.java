@@ -55,9 +55,14 @@ class ConfigLoaderTest {
 
     RoleConfig dev = config.role("dev").orElseThrow();
     assertThat(dev.allow().appLabels()).isEqualTo(Map.of("env", List.of("dev", "staging")));
-    assertThat(dev.allow().logins()).containsExactly("ubuntu", "{{email.local}}");
+    assertThat(dev.allow().nodeLabels()).isEqualTo(Map.of("env", List.of("dev", "staging")));
+    assertThat(dev.allow().logins())
+        .containsExactly("ubuntu", "{{email.local}}", "{{internal.username}}", "{{external.unix_login}}");
+    assertThat(dev.allow().sudo()).isTrue();
     assertThat(dev.deny().appLabels()).isEqualTo(Map.of("env", List.of("prod")));
-    assertThat(dev.options().maxSessionTtl()).isEqualTo(Duration.ofHours(8));
+    assertThat(dev.deny().nodeLabels()).isEqualTo(Map.of("env", List.of("prod")));
+    assertThat(dev.deny().logins()).containsExactly("root");
+    assertThat(dev.options()).isEqualTo(new RoleOptions(Duration.ofHours(8), true, false, true));
     assertThat(config.roleMappings()).hasSize(4);
     assertThat(config.roleMappings().get(2).claim()).contains("department");
     assertThat(config.roleMappings().get(3).everyone()).isTrue();

@@ -40,7 +40,7 @@ class ConfigRecordsTest {
   void portcullisConfigCrossChecksInCode() {
     ServerConfig server = new ServerConfig(null, URI.create("https://auth.localhost"), null, null, null);
     OidcProviderConfig corp = new OidcProviderConfig("corp", null, URI.create("https://idp.example.com"), "c", null,
-        null, null, null, true);
+        null, null, null, true, false);
 
     assertThatThrownBy(() -> new PortcullisConfig(server, null, null, null, List.of(corp), List.of(), List.of(),
         List.of(app("a", "a.localhost", "http://127.0.0.1:1"), app("a", "b.localhost", "http://127.0.0.1:2"))))
@@ -58,7 +58,7 @@ class ConfigRecordsTest {
 
   @Test
   void roleLabelWildcardKeyNeedsAWildcardValue() {
-    assertThatThrownBy(() -> new RoleConditions(Map.of("*", List.of("dev")), null))
+    assertThatThrownBy(() -> new RoleConditions(Map.of("*", List.of("dev")), null, null, false))
         .hasMessageStartingWith("app_labels[\"*\"]: '*' has values [dev]");
   }
 

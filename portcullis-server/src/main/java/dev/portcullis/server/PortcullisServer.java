@@ -9,6 +9,8 @@ import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.crypto.IdentityAssertions;
 import dev.portcullis.crypto.KeyRing;
 import dev.portcullis.crypto.TlsMaterial;
+import dev.portcullis.http.api.ApiEndpoints;
+import dev.portcullis.http.api.SshServices;
 import dev.portcullis.http.auth.AccessGate;
 import dev.portcullis.http.auth.GateServices;
 import dev.portcullis.http.auth.GateSnapshot;
@@ -17,6 +19,9 @@ import dev.portcullis.http.server.ProxyServer;
 import dev.portcullis.http.server.ProxyServerSettings;
 import dev.portcullis.http.server.ServerTls;
 import dev.portcullis.localauth.LocalAuthenticator;
+import dev.portcullis.locks.LockedUsers;
+import dev.portcullis.locks.Locks;
+import dev.portcullis.session.SessionCookies;
 import dev.portcullis.session.SessionRefs;
 import dev.portcullis.session.SessionService;
 import dev.portcullis.store.jdbc.Storage;
@@ -53,14 +58,21 @@ public final class PortcullisServer implements AutoCloseable {
   private final PortcullisConfig config;
   private final AuditLog audit;
   private final Storage storage;
+  private final SshServices ssh;
 
   private PortcullisServer(List<AutoCloseable> resources, ProxyServer proxy, PortcullisConfig config, AuditLog audit,
-      Storage storage) {
+      Storage storage, SshServices ssh) {
     this.resources = resources;
     this.proxy = proxy;
     this.config = config;
     this.audit = audit;
     this.storage = storage;
+    this.ssh = ssh;
+  }
+
+  /** The SSH certificate authorities and records, for admin tools and tests. */
+  public SshServices ssh() {
+    return ssh;
   }
 
   /** Loads the configuration and starts serving; throws with a clear message when it cannot. */
@@ -84,9 +96,13 @@ public final class PortcullisServer implements AutoCloseable {
           config.server().publicUrl().toString(), ASSERTION_LIFETIME, clock);
       ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
       resources.add(blocking::shutdownNow);
-      GateServices services = new GateServices(storage.store(), sessions, new dev.portcullis.session.SessionCookies(
-          keys.sessionHmacKey()), assertions, new LocalAuthenticator(storage.store(), clock), audit, clock, random, blocking);
-      AccessGate gate = new AccessGate(GateSnapshot.build(config, clock), services);
+      Locks locks = new Locks(storage.store(), clock);
+      LockedUsers lockedUsers = new LockedUsers(locks);
+      resources.add(lockedUsers);
+      GateServices services = new GateServices(storage.store(), sessions, new SessionCookies(keys.sessionHmacKey()),
+          assertions, new LocalAuthenticator(storage.store(), clock), audit, lockedUsers, clock, random, blocking);
+      SshServices ssh = SshWiring.open(config, storage.store(), locks, clock, random);
+      AccessGate gate = new AccessGate(GateSnapshot.build(config, clock), services, new ApiEndpoints(services, ssh));
 
       TlsMaterial tls = ServerTlsMaterial.load(config, clock, random);
       String cookie = config.session().cookieName();
@@ -105,8 +121,9 @@ public final class PortcullisServer implements AutoCloseable {
           Thread.ofPlatform().daemon().name("portcullis-housekeeping").factory());
       housekeeping.scheduleWithFixedDelay(() -> sweep(sessions, storage), 30, 60, TimeUnit.SECONDS);
       resources.add(housekeeping::shutdownNow);
-      log.info("Portcullis is listening on {} (public URL {})", proxy.port(), config.server().publicUrl());
-      return new PortcullisServer(resources, proxy, config, audit, storage);
+      log.info("Portcullis is listening on {} (public URL {}); {}", proxy.port(), config.server().publicUrl(),
+          SshWiring.describe(ssh));
+      return new PortcullisServer(resources, proxy, config, audit, storage, ssh);
     } catch (IOException | RuntimeException e) {
       closeAll(resources);
       throw e;

@@ -71,6 +71,15 @@ class RequestHygieneEndToEndTest {
     assertThat(headers.path("cookie").toString()).doesNotContain("_portcullis");
   }
 
+  @Test
+  void forwardAuthAnswersOnlyTrustedProxies() {
+    String response = RawHttps.exchange(server.certificate(), "portcullis.localhost", server.port,
+        "GET /.portcullis/verify HTTP/1.1\r\nHost: portcullis.localhost\r\nX-Forwarded-Host: whoami.localhost\r\n"
+            + "X-Forwarded-Uri: /\r\nCookie: _portcullis=" + cookie + "\r\nConnection: close\r\n\r\n");
+    assertThat(RawHttps.status(response)).as(response).isEqualTo(403);
+    assertThat(response).doesNotContain("X-Portcullis-Jwt-Assertion").doesNotContain("x-portcullis-jwt-assertion");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "POST / HTTP/1.1\r\nHost: whoami.localhost\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",

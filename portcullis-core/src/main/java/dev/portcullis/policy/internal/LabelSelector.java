@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A role's {@code app_labels}: matches a resource when every listed key is among its labels with a value
- * that one of the key's patterns matches. {@code '*': ['*']} matches every resource; an empty selector
- * matches none, so a role grants nothing by accident.
+ * A role's {@code app_labels} or {@code node_labels}: matches a resource when every listed key is among
+ * its labels with a value that one of the key's patterns matches. {@code '*': ['*']} matches every
+ * resource; an empty selector matches none, so a role grants nothing by accident.
  */
 public final class LabelSelector {
   public static final LabelSelector NONE = new LabelSelector(Map.of());
@@ -54,5 +54,15 @@ public final class LabelSelector {
     List<String> pairs = new ArrayList<>();
     patterns.keySet().stream().sorted().forEach(key -> pairs.add(key + "=" + labels.get(key)));
     return "labels " + String.join(", ", pairs);
+  }
+
+  /** Describes a resource's labels: {@code env=dev, team=web} sorted by key, or {@code none}. */
+  public static String describe(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return "none";
+    }
+    List<String> pairs = new ArrayList<>();
+    labels.keySet().stream().sorted().forEach(key -> pairs.add(key + "=" + labels.get(key)));
+    return String.join(", ", pairs);
   }
 }

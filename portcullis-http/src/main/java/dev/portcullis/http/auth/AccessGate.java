@@ -1,5 +1,9 @@
 package dev.portcullis.http.auth;
 
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.audit.AuditCode;
@@ -40,10 +44,15 @@ public final class AccessGate implements RequestGate {
   private final byte[] jwks;
 
   public AccessGate(GateSnapshot initial, GateServices services) {
+    this(initial, services, ApiHandler.NONE);
+  }
+
+  /** A gate that also answers the programmatic API under {@value ApiHandler#PREFIX}. */
+  public AccessGate(GateSnapshot initial, GateServices services, ApiHandler api) {
     this.snapshot = new AtomicReference<>(requireNonNull(initial, "initial"));
     this.services = requireNonNull(services, "services");
     this.sessionLookup = new SessionLookup(services);
-    this.endpoints = new Endpoints(services, sessionLookup);
+    this.endpoints = new Endpoints(services, sessionLookup, api);
     this.refresher = new SessionRefresher(services);
     this.jwks = services.assertions().publicKeys().toString(true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -89,6 +98,10 @@ public final class AccessGate implements RequestGate {
 
   private CompletionStage<GateResult> decide(
       ClientRequest request, GateSnapshot current, AppRoute route, Optional<Session> session) {
+    if (session.isPresent() && services.lockedUsers().isLocked(session.get().identity().username())) {
+      Session locked = session.get();
+      return CompletableFuture.supplyAsync(() -> endLockedSession(request, locked), services.blocking());
+    }
     session.ifPresent(live -> refresher.refreshIfDue(live, current));
     Optional<Identity> identity = session.map(Session::identity);
     AccessRequest accessRequest =
@@ -145,6 +158,19 @@ public final class AccessGate implements RequestGate {
             + "<p class=\"muted\">Reason: <code id=\"reasons\">" + Html.escape(codes) + "</code></p>"
             + (identity.isPresent() ? "<p class=\"muted\">Signed in as " + Html.escape(identity.get().username()) + ".</p>" : ""));
     return new GateResult.Respond(SimpleResponse.html(status, body));
+  }
+
+  /** A lock ends the user's live sessions at their next request, everywhere. */
+  private GateResult endLockedSession(ClientRequest request, Session session) {
+    if (services.sessions().revoke(session.id()).isPresent()) {
+      services.assertions().forgetSession(session.id());
+      services.audit().event(AuditCode.SESSION_EXPIRED)
+          .user(session.identity().username()).provider(session.identity().provider())
+          .clientAddress(request.clientAddress().getHostAddress())
+          .reasons(List.of("user-locked")).record();
+    }
+    return new GateResult.Respond(SimpleResponse.html(403, Html.page("Account locked",
+        "<p id=\"locked\">Your account is locked. Ask an administrator.</p>")));
   }
 
   private static boolean isUnauthenticated(Decision.Deny deny) {

@@ -1,5 +1,9 @@
 package dev.portcullis.http.auth;
 
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
+
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.GateResult;
 import dev.portcullis.http.server.SimpleResponse;
@@ -19,13 +23,17 @@ final class Endpoints {
   private final HandshakeEndpoints handshake;
   private final SessionEndpoints session;
   private final ForwardAuthEndpoint forwardAuth;
+  private final CliAuthorizeEndpoints cliAuthorize;
+  private final ApiHandler api;
 
-  Endpoints(GateServices services, SessionLookup sessions) {
+  Endpoints(GateServices services, SessionLookup sessions, ApiHandler api) {
     this.services = services;
     this.signIn = new SignInEndpoints(services, sessions);
     this.handshake = new HandshakeEndpoints(services, sessions);
     this.session = new SessionEndpoints(services, sessions);
     this.forwardAuth = new ForwardAuthEndpoint(services, sessions);
+    this.cliAuthorize = new CliAuthorizeEndpoints(services, sessions);
+    this.api = api;
   }
 
   HandshakeEndpoints handshake() {
@@ -58,6 +66,19 @@ final class Endpoints {
             .orElse(SimpleResponse.text(400, "Invalid return URL.")));
       }
       return done(SimpleResponse.text(404, "Not found."));
+    }
+    if (path.startsWith(ApiHandler.PREFIX)) {
+      return api.handle(request, snapshot);
+    }
+    if (path.equals("/.portcullis/cli/authorize")) {
+      if (get) {
+        return async(() -> cliAuthorize.confirm(request, snapshot));
+      }
+      if (method.equals("POST")) {
+        return CompletableFuture.completedFuture(new GateResult.Consume(MAX_FORM_BYTES,
+            body -> CompletableFuture.supplyAsync(() -> cliAuthorize.approve(request, snapshot, body), services.blocking())));
+      }
+      return done(notAllowed());
     }
     if (path.equals("/.portcullis/sign_in") && get) {
       return async(() -> signIn.chooser(request, snapshot));

@@ -1,5 +1,9 @@
 package dev.portcullis.http.auth;
 
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
+
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.crypto.IdentityAssertions;
 import dev.portcullis.http.server.ClientRequest;
@@ -20,7 +24,7 @@ import java.util.Optional;
  * {@code auth_request}, Traefik ForwardAuth, ingress-nginx {@code auth-url}).
  *
  * <p>The original request arrives in {@code X-Forwarded-Host}, {@code X-Forwarded-Uri} and
- * {@code X-Forwarded-Method}. The answer is 200 with identity headers, 401 (sign-in needed, with
+ * {@code X-Forwarded-Method}, from a peer in {@code server.trusted_proxies}. The answer is 200 with identity headers, 401 (sign-in needed, with
  * {@code X-Portcullis-Sign-In} naming where to send the browser) or 403.
  */
 final class ForwardAuthEndpoint {
@@ -33,6 +37,11 @@ final class ForwardAuthEndpoint {
   }
 
   SimpleResponse verify(ClientRequest request, GateSnapshot snapshot) {
+    // The X-Forwarded-* headers name the request being authorized; only a proxy we trust may say what it was.
+    var peer = request.remoteAddress().getAddress();
+    if (snapshot.config().server().trustedProxies().stream().noneMatch(cidr -> cidr.contains(peer))) {
+      return SimpleResponse.text(403, "Forward-auth answers only proxies listed in server.trusted_proxies.");
+    }
     Optional<String> host = request.header("x-forwarded-host").map(ForwardAuthEndpoint::hostOnly);
     Optional<String> uri = request.header("x-forwarded-uri");
     if (host.isEmpty() || uri.isEmpty() || !uri.get().startsWith("/")) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.crypto.IdentityAssertions;
 import dev.portcullis.localauth.LocalAuthenticator;
+import dev.portcullis.locks.LockedUsers;
 import dev.portcullis.session.SessionCookies;
 import dev.portcullis.session.SessionService;
 import dev.portcullis.store.Store;
@@ -26,6 +27,7 @@ public record GateServices(
     IdentityAssertions assertions,
     LocalAuthenticator localAuthenticator,
     AuditLog audit,
+    LockedUsers lockedUsers,
     InstantSource clock,
     SecureRandom random,
     ExecutorService blocking) {
@@ -37,6 +39,7 @@ public record GateServices(
     requireNonNull(assertions, "assertions");
     requireNonNull(localAuthenticator, "localAuthenticator");
     requireNonNull(audit, "audit");
+    requireNonNull(lockedUsers, "lockedUsers");
     requireNonNull(clock, "clock");
     requireNonNull(random, "random");
     requireNonNull(blocking, "blocking");

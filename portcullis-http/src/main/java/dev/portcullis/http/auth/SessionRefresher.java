@@ -52,7 +52,7 @@ final class SessionRefresher {
     Identity identity = session.identity();
     try {
       OidcLogin renewed = oidc.relyingParty().refresh(asLogin(session));
-      Identity updated = new Identity(renewed.username(), renewed.email().orElse(""), renewed.groups(),
+      Identity updated = new Identity(renewed.username(), SignInEndpoints.trustedEmail(renewed, oidc), renewed.groups(),
           renewed.claims(), identity.provider(), renewed.subject());
       services.sessions().update(session, updated, new SessionTokens(
           renewed.tokens().idToken(), renewed.tokens().refreshToken().or(() -> session.tokens().refreshToken()),

@@ -1,5 +1,9 @@
 package dev.portcullis.http.auth;
 
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.http.server.ClientRequest;
@@ -100,7 +104,10 @@ final class SignInEndpoints {
     boolean sameBrowser = !state.isEmpty() && Cookies.values(request.headers().all("cookie"), stateCookie(snapshot)).stream()
         .anyMatch(value -> MessageDigest.isEqual(value.getBytes(StandardCharsets.US_ASCII), state.getBytes(StandardCharsets.US_ASCII)));
     if (!sameBrowser) {
-      return failed(request, snapshot, "", "state-mismatch", "This sign-in was not started in this browser.");
+      // The flow stays pending for the browser that started it; peek only to name its provider in the audit.
+      String provider = state.isEmpty() ? "" : services.store().get(PENDING_PREFIX + state)
+          .map(item -> PendingAuthorization.fromJson(read(item.value()).pending()).provider()).orElse("");
+      return failed(request, snapshot, provider, "state-mismatch", "This sign-in was not started in this browser.");
     }
     Optional<PendingSignIn> flow = services.store().take(PENDING_PREFIX + state).map(item -> read(item.value()));
     if (flow.isEmpty()) {
@@ -112,7 +119,7 @@ final class SignInEndpoints {
     }
     try {
       OidcLogin login = oidc.relyingParty().complete(pending, query);
-      Identity identity = new Identity(login.username(), login.email().orElse(""), login.groups(), login.claims(),
+      Identity identity = new Identity(login.username(), trustedEmail(login, oidc), login.groups(), login.claims(),
           login.provider(), login.subject());
       SessionTokens tokens = new SessionTokens(login.tokens().idToken(), login.tokens().refreshToken(),
           login.tokens().accessTokenExpiresAt());
@@ -121,6 +128,12 @@ final class SignInEndpoints {
     } catch (OidcException e) {
       return failed(request, snapshot, pending.provider(), e.code(), e.failure().userMessage());
     }
+  }
+
+  /** The email to believe: only a verified one, unless the provider is configured to be trusted anyway. */
+  static String trustedEmail(OidcLogin login, SignInMethod.Oidc provider) {
+    boolean trusted = login.emailVerified() || provider.config().trustUnverifiedEmail();
+    return trusted ? login.email().orElse("") : "";
   }
 
   private SimpleResponse startOidc(ClientRequest request, GateSnapshot snapshot, SignInMethod.Oidc oidc, String returnUrl) {

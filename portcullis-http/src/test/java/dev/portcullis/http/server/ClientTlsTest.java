@@ -77,6 +77,20 @@ class ClientTlsTest extends ProxyTestSupport {
   }
 
   @Test
+  void answersADeniedHttp2UploadAndKeepsTheConnectionUsable() throws Exception {
+    HttpClient client = client(HttpClient.Version.HTTP_2);
+    HttpResponse<String> denied = client.send(HttpRequest.newBuilder(uri("/denied"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024])).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> next = client.send(HttpRequest.newBuilder(uri("/after")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(upstream.requests).hasSize(1);
+  }
+
+  @Test
   void streamsLargeBodiesBothWaysOverHttp2() throws Exception {
     HttpClient client = client(HttpClient.Version.HTTP_2);
     long size = 16L * 1024 * 1024;

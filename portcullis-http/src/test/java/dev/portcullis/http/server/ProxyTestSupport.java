@@ -49,9 +49,16 @@ abstract class ProxyTestSupport {
     }));
   }
 
-  /** A gate forwarding everything to {@code target}, adding {@code headers}. */
-  static RequestGate forwardTo(UpstreamTarget target, Map.Entry<String, String>... headers) {
-    GateResult result = new GateResult.Forward(target, List.of(headers));
+  /** A gate forwarding everything to {@code target}, adding {@code header}. */
+  static RequestGate forwardTo(UpstreamTarget target, Map.Entry<String, String> header) {
+    return forward(new GateResult.Forward(target, List.of(header)));
+  }
+
+  static RequestGate forwardTo(UpstreamTarget target) {
+    return forward(GateResult.Forward.to(target));
+  }
+
+  private static RequestGate forward(GateResult result) {
     CompletableFuture<GateResult> done = CompletableFuture.completedFuture(result);
     return request -> done;
   }

@@ -97,6 +97,41 @@ class RequestValidationTest extends ProxyTestSupport {
   }
 
   @Test
+  void detectsObsFoldSplitAcrossSeparateReads() throws Exception {
+    String response = writeInPieces("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n", " c\r\n\r\n");
+
+    assertThat(Raw.status(response)).isEqualTo(400);
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void acceptsAWellFormedRequestArrivingInTinyPieces() throws Exception {
+    String request = "POST /p HTTP/1.1\r\nHost: a\r\nX-A: b c\r\nContent-Length: 4\r\n\r\n \r\n "
+        + "GET /q HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    String[] pieces = new String[(request.length() + 6) / 7];
+    for (int i = 0; i < pieces.length; i++) {
+      pieces[i] = request.substring(i * 7, Math.min(request.length(), i * 7 + 7));
+    }
+
+    String response = writeInPieces(pieces);
+
+    assertThat(response).contains("uri=/p\n").contains("body-length=4").contains("uri=/q\n");
+  }
+
+  private String writeInPieces(String... pieces) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
+      socket.setSoTimeout(5000);
+      socket.setTcpNoDelay(true);
+      for (String piece : pieces) {
+        socket.getOutputStream().write(piece.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        Thread.sleep(5);
+      }
+      return Raw.readAll(socket.getInputStream());
+    }
+  }
+
+  @Test
   void answersExpectContinueBeforeTheBodyIsSent() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
       socket.setSoTimeout(5000);

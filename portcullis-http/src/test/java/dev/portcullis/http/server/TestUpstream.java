@@ -217,10 +217,11 @@ final class TestUpstream implements AutoCloseable {
     private void pump(ChannelHandlerContext ctx) {
       while (streaming && ctx.channel().isWritable() && sent < toSend) {
         int size = (int) Math.min(64 * 1024, toSend - sent);
-        ByteBuf chunk = ctx.alloc().buffer(size);
+        byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
-          chunk.writeByte(patternByte(sent + i));
+          bytes[i] = patternByte(sent + i);
         }
+        ByteBuf chunk = Unpooled.wrappedBuffer(bytes);
         sent += size;
         ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> {
           if (f.isSuccess()) {

@@ -77,6 +77,17 @@ class UpstreamConnectionsTest extends ProxyTestSupport {
   }
 
   @Test
+  void resolvesUpstreamHostNamesOffTheEventLoop() throws Exception {
+    TestUpstream upstream = upstream();
+    ProxyServer proxy = proxy(forwardTo(UpstreamTarget.of("named", "http://localhost:" + upstream.port())));
+
+    HttpResponse<String> response = get(proxy, "/named");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(TestUpstream.parseEcho(response.body())).containsEntry("header:host", "localhost:" + upstream.port());
+  }
+
+  @Test
   void answers502WhenTheUpstreamRefusesConnections() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

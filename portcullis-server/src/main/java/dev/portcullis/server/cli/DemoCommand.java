@@ -1,8 +1,6 @@
 package dev.portcullis.server.cli;
 
-import dev.portcullis.server.PortcullisServer;
-import dev.portcullis.server.demo.DemoConfig;
-import dev.portcullis.server.demo.WhoamiServer;
+import dev.portcullis.server.demo.Demo;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,29 +23,10 @@ final class DemoCommand implements Callable<Integer> {
     if (port < 1 || port > 65535) {
       throw new CliException("--port: " + port + " (expected: 1..65535)");
     }
-    SecureRandom random = new SecureRandom();
-    WhoamiServer whoami = WhoamiServer.start("whoami");
-    WhoamiServer ops = WhoamiServer.start("ops");
-    Path config = DemoConfig.write(dataDir, port, whoami.port(), ops.port(), random);
-    PortcullisServer server = PortcullisServer.start(config, Clock.systemUTC(), random);
-    String suffix = port == 443 ? "" : ":" + port;
-    System.out.printf("""
-
-        Portcullis demo is running (Ctrl-C to stop).
-          Sign in:  https://portcullis.localhost%1$s/
-          whoami:   https://whoami.localhost%1$s/   (any signed-in user)
-          ops:      https://ops.localhost%1$s/      (group ops only)
-          Users:    alice (group dev) and bob (group ops), password "%2$s"
-          The certificate is self-signed: accept it in the browser, or use curl -k.
-          Config:   %3$s
-          Audit:    ./portcullis audit search --data-dir %4$s --since 1h
-
-        """, suffix, DemoConfig.PASSWORD, config, dataDir);
-    StartCommand.awaitShutdown(() -> {
-      server.close();
-      whoami.close();
-      ops.close();
-    });
+    Demo demo = Demo.start(dataDir, port, Clock.systemUTC(), new SecureRandom());
+    System.out.print(demo.banner());
+    System.out.flush();
+    StartCommand.awaitShutdown(demo);
     return 0;
   }
 }

@@ -35,8 +35,9 @@ public final class SshPublicKeys {
       PublicKeyEntry entry = PublicKeyEntry.parsePublicKeyEntry(trimmed);
       key = entry.resolvePublicKey(null, null, null);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("publicKey: unreadable " + describe(type) + " key ("
-          + e.getClass().getSimpleName() + ") (expected: 'ssh-ed25519 AAAA... [comment]')", e);
+      // The cause stays for the server log; the message, which callers may show, names no internals.
+      throw new IllegalArgumentException("publicKey: unreadable " + describe(type)
+          + " key (expected: 'ssh-ed25519 AAAA... [comment]')", e);
     }
     if (key == null || key instanceof OpenSshCertificate) {
       throw new IllegalArgumentException("publicKey: " + describe(type) + " (expected: a plain public key, not a certificate)");

@@ -16,6 +16,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +51,28 @@ public final class UpstreamConnector {
       promise.setFailure(new UpstreamException(502, "upstream TLS configuration invalid", e));
       return promise;
     }
+    InetAddress literal = ipLiteral(key.host());
+    if (literal != null) {
+      connect(loop, key, pool, sslContext, new InetSocketAddress(literal, key.port()), promise);
+    } else {
+      // Name lookups can block for seconds; they run on a virtual thread, never on the event loop.
+      Thread.ofVirtual().name("portcullis-resolve").start(() -> {
+        try {
+          InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(key.host()), key.port());
+          loop.execute(() -> connect(loop, key, pool, sslContext, resolved, promise));
+        } catch (UnknownHostException | SecurityException e) {
+          promise.tryFailure(new UpstreamException(502, "upstream name not resolved", e));
+        }
+      });
+    }
+    return promise;
+  }
+
+  private void connect(EventLoop loop, UpstreamKey key, UpstreamPool pool, SslContext sslContext,
+      InetSocketAddress address, Promise<Channel> promise) {
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, key.options().connectTimeout().toMillis());
     Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transport.socketChannelClass())
+        .resolver(NoopAddressResolverGroup.INSTANCE)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
@@ -67,7 +91,7 @@ public final class UpstreamConnector {
             ch.pipeline().addLast("upstream", new UpstreamHandler(pool, key));
           }
         });
-    ChannelFuture connected = bootstrap.connect(key.host(), key.port());
+    ChannelFuture connected = bootstrap.connect(address);
     connected.addListener(f -> {
       if (!f.isSuccess()) {
         promise.tryFailure(new UpstreamException(502, f.cause() instanceof ConnectTimeoutException
@@ -89,7 +113,15 @@ public final class UpstreamConnector {
         }
       });
     });
-    return promise;
+  }
+
+  /** The address when {@code host} is an IPv4 or IPv6 literal, else {@code null}; never looks a name up. */
+  private static InetAddress ipLiteral(String host) {
+    try {
+      return InetAddress.ofLiteral(host);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private SslContext sslContext(List<X509Certificate> trusted) throws SSLException {

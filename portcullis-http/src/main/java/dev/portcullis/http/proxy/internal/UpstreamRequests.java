@@ -5,7 +5,6 @@ import dev.portcullis.http.server.GateResult;
 import dev.portcullis.http.server.UpstreamTarget;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Iterator;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class UpstreamRequests {
       out.set("upgrade", "websocket");
     }
     ProxyHeaders.applyGateHeaders(out, forward.addHeaders());
-    return new ForwardRequest(UpstreamKey.of(target), target.appName(), HttpMethod.valueOf(request.method()),
+    return new ForwardRequest(UpstreamKey.of(target), target.appName(), clientHead.method(),
         request.pathAndQuery(), out, hasBody, request.websocketUpgrade());
   }
 }

@@ -1,79 +1,34 @@
 package dev.portcullis.http.server.internal;
 
-import dev.portcullis.http.proxy.internal.ClientSide;
-import dev.portcullis.http.proxy.internal.ForwardExchange;
-import dev.portcullis.http.proxy.internal.UpstreamRequests;
-import dev.portcullis.http.server.ClientRequest;
-import dev.portcullis.http.server.GateResult;
-import dev.portcullis.http.server.SimpleResponse;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives request after request on one client channel (an HTTP/1.1 connection or one HTTP/2 stream): check,
- * ask the gate, then forward, answer or consume. One request is handled at a time; messages that arrive early
- * (a body during the gate call, pipelined requests) wait in order, and reading stops while anything waits.
+ * The last handler of a client channel (an HTTP/1.1 connection or one HTTP/2 stream): it runs one
+ * {@link ClientExchange} at a time. Messages that arrive early (a body while the gate decides, pipelined
+ * requests) wait in order, and reading stops while anything waits, so memory stays bounded.
  */
-public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ClientSide {
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
-
-  private enum State { IDLE, GATE, FORWARD, CONSUME, LOCAL, DISCARD, UPGRADE, DONE }
 
   private final ServerContext context;
   private final boolean h2;
   private final Http1ServerCodec.ResponseEncoder encoder;
   private final ArrayDeque<Object> held = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
-  private State state = State.IDLE;
+  private ClientExchange current;
+  private boolean closed;
   private boolean draining;
-  private long idleSince;
-  private boolean headerCheckScheduled;
-
-  // The current request.
-  private HttpRequest head;
-  private ClientRequest request;
-  private boolean keepAlive;
-  private boolean hasBody;
-  private boolean chunked;
-  private boolean requestComplete;
-  private boolean expectContinue;
-  private boolean continueSent;
-  private boolean bodyFlowing;
-  private boolean responseStarted;
-  private ForwardExchange forward;
-  private GateResult.Consume consume;
-  private BodyCollector collector;
-  private long discarded;
-  private int status;
-  private String app;
-  private long startNanos;
-  private List<ByteBuf> upgradeClientBytes;
+  private HeaderDeadline headerDeadline;
 
   public ExchangeHandler(ServerContext context, boolean h2, Http1ServerCodec.ResponseEncoder encoder) {
     this.context = context;
@@ -84,20 +39,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    enterIdle();
+    if (!h2) {
+      headerDeadline = new HeaderDeadline(ctx, context.settings().requestHeaderTimeout().toNanos(),
+          () -> current == null && !closed);
+      headerDeadline.start();
+    }
   }
-
-  @Override
-  public Channel channel() {
-    return ctx.channel();
-  }
-
-  // ---- client -> proxy
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state == State.UPGRADE && msg instanceof ByteBuf bytes) {
-      upgradeClientBytes.add(bytes);
+    if (current != null && current.takeRaw(msg)) {
       return;
     }
     if (!held.isEmpty() || !accepts(msg)) {
@@ -110,25 +61,25 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (forward != null) {
-      forward.clientReadComplete();
+    if (current != null) {
+      current.clientReadComplete();
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (forward != null) {
-      forward.clientWritabilityChanged();
+    if (current != null) {
+      current.clientWritabilityChanged();
     }
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    state = State.DONE;
-    if (forward != null) {
-      forward.cancel();
-      forward = null;
+    closed = true;
+    if (current != null) {
+      current.cancel();
+      current = null;
     }
     releaseHeld();
   }
@@ -140,58 +91,52 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (state != State.DONE) {
+    if (!closed) {
       log.debug("client channel {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     }
-    if (forward != null) {
-      forward.cancel();
-      forward = null;
+    if (current != null) {
+      current.cancel();
+      current = null;
     }
-    state = State.DONE;
-    ctx.close();
+    close();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (!(evt instanceof IdleStateEvent)) {
       ctx.fireUserEventTriggered(evt);
-      return;
-    }
-    switch (state) {
-      case GATE -> rejectAndClose(503, "request timed out");
-      case FORWARD -> {
-        if (!(requestComplete && !responseStarted)) { // awaiting the head is the response timeout's job
-          forward.cancel();
-          forward = null;
-          state = State.DONE;
-          ctx.close();
-        }
-      }
-      default -> {
-        state = State.DONE;
-        ctx.close();
-      }
+    } else if (current != null) {
+      current.idle();
+    } else {
+      close();
     }
   }
 
   private boolean accepts(Object msg) {
-    if (msg instanceof HttpRequest) {
-      return state == State.IDLE;
+    if (closed) {
+      return true; // dispatch drops it
     }
-    return state != State.GATE && state != State.LOCAL;
+    if (msg instanceof HttpRequest) {
+      return current == null;
+    }
+    return current == null || current.acceptsContent();
   }
 
   private void dispatch(Object msg) {
-    if (msg instanceof HttpRequest request) {
-      onRequest(request);
-    } else if (msg instanceof HttpContent content) {
-      onContent(content);
+    if (!closed && msg instanceof HttpRequest head) {
+      current = new ClientExchange(this, ctx, context, h2, head);
+      current.start(encoder);
+    } else if (!closed && current != null && msg instanceof HttpContent content) {
+      current.onContent(content);
     } else {
       ReferenceCountUtil.release(msg);
     }
   }
 
-  private void drainHeld() {
+  // ---- called by the current exchange
+
+  /** Delivers waiting messages the current state can take. */
+  void drainHeld() {
     if (draining) {
       return;
     }
@@ -206,343 +151,48 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     updateReading();
   }
 
-  private void updateReading() {
-    boolean want = held.isEmpty() && switch (state) {
-      case IDLE, CONSUME, DISCARD -> true;
-      case FORWARD -> hasBody && !requestComplete && bodyFlowing;
-      default -> false;
-    };
+  /** Reads from the client only while nothing waits and the current state wants bytes. */
+  void updateReading() {
+    boolean want = held.isEmpty() && !closed && (current == null || current.wantsRead());
     Channel channel = ctx.channel();
     if (channel.config().isAutoRead() != want) {
       channel.config().setAutoRead(want);
     }
   }
 
-  private void onRequest(HttpRequest msg) {
-    startNanos = System.nanoTime();
-    head = msg;
-    status = 0;
-    app = null;
-    responseStarted = false;
-    continueSent = false;
-    requestComplete = msg instanceof LastHttpContent;
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    boolean trustedPeer;
-    try {
-      if (msg.decoderResult().isFailure()) {
-        throw RequestChecks.fromDecoderFailure(msg.decoderResult().cause());
-      }
-      if (h2) {
-        RequestChecks.checkCommon(msg);
-      } else {
-        RequestChecks.checkHttp1(msg);
-      }
-      PathNormalizer.Target target = PathNormalizer.normalize(msg.uri());
-      trustedPeer = context.isTrustedProxy(remote.getAddress());
-      request = ClientRequests.build(msg, target, context, remote, trustedPeer, h2 ? "HTTP/2" : msg.protocolVersion().text());
-    } catch (RequestRejectedException e) {
-      ReferenceCountUtil.release(msg);
-      log.debug("refused request from {}: {} {}", remote, e.status(), e.reason());
-      rejectAndClose(e.status(), e.reason());
+  /** {@code exchange} ended; with {@code reuse} the connection waits for the next request. */
+  void finished(ClientExchange exchange, boolean reuse) {
+    if (current != exchange) {
       return;
     }
-    if (msg instanceof FullHttpRequest full) {
-      hasBody = false; // HTTP/2 HEADERS with END_STREAM: nothing follows
-      full.release();
-    } else if (h2) {
-      hasBody = !"0".equals(msg.headers().get("content-length"));
-    } else {
-      hasBody = HttpUtil.isTransferEncodingChunked(msg) || HttpUtil.getContentLength(msg, 0L) > 0;
+    current = null;
+    if (!reuse) {
+      closed = true;
+      releaseHeld();
+    } else if (headerDeadline != null) {
+      headerDeadline.start();
     }
-    chunked = hasBody && !msg.headers().contains("content-length");
-    keepAlive = !h2 && msg.protocolVersion().equals(HttpVersion.HTTP_1_1) && HttpUtil.isKeepAlive(msg);
-    expectContinue = hasBody && !requestComplete && HttpUtil.is100ContinueExpected(msg);
-    if (encoder != null) {
-      encoder.headRequest(msg.method().name().equals("HEAD"));
-    }
-    state = State.GATE;
-    updateReading();
-    askGate(trustedPeer);
-  }
-
-  private void askGate(boolean trustedPeer) {
-    CompletionStage<GateResult> decision;
-    try {
-      decision = context.gate().admit(request);
-    } catch (RuntimeException e) {
-      onGateResult(null, e, trustedPeer);
-      return;
-    }
-    if (decision == null) {
-      onGateResult(null, null, trustedPeer);
-      return;
-    }
-    decision.whenComplete((result, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        onGateResult(result, error, trustedPeer);
-      } else {
-        ctx.executor().execute(() -> onGateResult(result, error, trustedPeer));
-      }
-    });
-  }
-
-  private void onGateResult(GateResult result, Throwable error, boolean trustedPeer) {
-    if (state != State.GATE) {
-      return; // the connection closed or timed out meanwhile
-    }
-    if (error != null || result == null) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      log.warn("gate failed for {} {}{}: {}", request.method(), request.host(), request.path(),
-          cause == null ? "null result" : cause.toString());
-      respondLocal(LocalResponses.error(500, "internal error"));
-      return;
-    }
-    switch (result) {
-      case GateResult.Respond respond -> respondLocal(respond.response());
-      case GateResult.Consume c -> startConsume(c);
-      case GateResult.Forward f -> startForward(f, trustedPeer);
-    }
-  }
-
-  private void startForward(GateResult.Forward decision, boolean trustedPeer) {
-    app = decision.target().appName();
-    state = State.FORWARD;
-    bodyFlowing = false;
-    if (expectContinue) {
-      sendContinue();
-    }
-    forward = ForwardExchange.create(UpstreamRequests.build(head, request, decision,
-        context.settings().strippedCookieNames(), trustedPeer, hasBody, chunked), this, context.pools());
-    forward.start();
     drainHeld();
   }
 
-  private void startConsume(GateResult.Consume decision) {
-    consume = decision;
-    if (!hasBody || requestComplete) {
-      runConsumeHandler(new byte[0]);
-    } else if (!chunked && HttpUtil.getContentLength(head, 0L) > decision.maxBodyBytes()) {
-      tooLarge();
-    } else {
-      state = State.CONSUME;
-      collector = new BodyCollector(decision.maxBodyBytes());
-      if (expectContinue) {
-        sendContinue();
-      }
-      drainHeld();
-    }
-  }
-
-  private void onContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
-    if (content.decoderResult().isFailure()) {
-      content.release();
-      if (forward != null) {
-        forward.cancel();
-        forward = null;
-      }
-      if (responseStarted) {
-        state = State.DONE;
-        ctx.close();
-      } else {
-        rejectAndClose(400, "malformed request body");
-      }
-      return;
-    }
-    switch (state) {
-      case FORWARD -> {
-        if (last) {
-          requestComplete = true;
-        }
-        if (hasBody) {
-          forward.requestContent(content);
-        } else {
-          content.release();
-        }
-        if (last) {
-          updateReading();
-        }
-      }
-      case CONSUME -> {
-        boolean fits = collector.add(content.content());
-        content.release();
-        if (!fits) {
-          tooLarge();
-        } else if (last) {
-          requestComplete = true;
-          runConsumeHandler(collector.toBytes());
-        }
-      }
-      case DISCARD -> {
-        discarded += content.content().readableBytes();
-        content.release();
-        if (last) {
-          requestComplete = true;
-          exchangeFinished();
-        } else if (discarded > context.settings().maxDiscardedBodyBytes()) {
-          state = State.DONE;
-          ctx.close();
-        }
-      }
-      default -> content.release();
-    }
-  }
-
-  private void runConsumeHandler(byte[] body) {
-    state = State.LOCAL;
-    collector = null;
-    updateReading();
-    CompletionStage<SimpleResponse> answer;
-    try {
-      answer = consume.handler().apply(body);
-    } catch (RuntimeException e) {
-      onConsumed(null, e);
-      return;
-    }
-    if (answer == null) {
-      onConsumed(null, null);
-      return;
-    }
-    answer.whenComplete((response, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        onConsumed(response, error);
-      } else {
-        ctx.executor().execute(() -> onConsumed(response, error));
-      }
-    });
-  }
-
-  private void onConsumed(SimpleResponse response, Throwable error) {
-    if (state != State.LOCAL) {
-      return;
-    }
-    if (error != null || response == null) {
-      log.warn("local handler failed for {} {}{}: {}", request.method(), request.host(), request.path(),
-          error == null ? "null response" : error.toString());
-      respondLocal(LocalResponses.error(500, "internal error"));
-    } else {
-      respondLocal(response);
-    }
-  }
-
-  private void tooLarge() {
-    keepAlive = false; // the rest of an oversized body is not worth reading
-    respondLocal(LocalResponses.error(413, "request body too large"));
-  }
-
-  private void sendContinue() {
-    if (!continueSent) {
-      continueSent = true;
-      ctx.writeAndFlush(LocalResponses.continueResponse(), ctx.voidPromise());
-    }
-  }
-
-  // ---- local answers
-
-  private void respondLocal(SimpleResponse response) {
-    FullHttpResponse full = LocalResponses.toNetty(response, ctx.alloc());
-    if (expectContinue && !continueSent && !requestComplete) {
-      keepAlive = false; // the client still holds its body back; closing is the clean way out
-    }
-    if (!h2 && !keepAlive) {
-      full.headers().set("connection", "close");
-    }
-    status = response.status();
-    state = State.LOCAL;
-    ctx.writeAndFlush(full, ctx.voidPromise());
-    exchangeFinished();
-  }
-
-  private void rejectAndClose(int code, String reason) {
-    keepAlive = false;
-    status = code;
-    FullHttpResponse full = LocalResponses.toNetty(LocalResponses.error(code, reason), ctx.alloc());
-    if (!h2) {
-      full.headers().set("connection", "close");
-    }
-    state = State.DONE;
+  /** No further request will be read; the caller closes the channel once its answer is written. */
+  void closing() {
+    closed = true;
     releaseHeld();
     updateReading();
-    ctx.writeAndFlush(full).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** The response is fully written; continue with the rest of the request body, the next request, or close. */
-  private void exchangeFinished() {
-    if (!requestComplete) {
-      if (!h2 && keepAlive) {
-        state = State.DISCARD;
-        discarded = 0;
-        drainHeld();
-        return;
-      }
-      closeAfterFlush();
-      return;
-    }
-    if (log.isDebugEnabled()) {
-      log.debug("{} {} {}{} -> {} {} ({} us)", request == null ? "-" : request.protocol(), head.method(),
-          request == null ? "-" : request.host(), request == null ? "-" : request.path(), status,
-          app == null ? "local" : app, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos));
-    }
-    if (h2) {
-      state = State.DONE;
-      return;
-    }
-    if (!keepAlive) {
-      closeAfterFlush();
-      return;
-    }
-    head = null;
-    request = null;
-    consume = null;
-    collector = null;
-    enterIdle();
-    drainHeld();
+  /** Closes the channel now (an HTTP/2 stream is reset). */
+  void close() {
+    closing();
+    ctx.close();
   }
 
-  private void closeAfterFlush() {
-    state = State.DONE;
-    releaseHeld();
-    if (h2) {
-      // Resets the stream if the client is still sending; what was written has already gone to the connection.
-      ctx.flush();
-      ctx.close();
-    } else {
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private void enterIdle() {
-    state = State.IDLE;
-    if (h2) {
-      return;
-    }
-    idleSince = System.nanoTime();
-    if (!headerCheckScheduled) {
-      scheduleHeaderCheck(context.settings().requestHeaderTimeout().toNanos());
-    }
-  }
-
-  private void scheduleHeaderCheck(long delayNanos) {
-    headerCheckScheduled = true;
-    ctx.executor().schedule(this::headerCheck, delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  /** Slow or absent request heads (slowloris, idle keep-alive) close the connection. */
-  private void headerCheck() {
-    headerCheckScheduled = false;
-    if (state != State.IDLE || !ctx.channel().isActive()) {
-      return;
-    }
-    long timeout = context.settings().requestHeaderTimeout().toNanos();
-    long waited = System.nanoTime() - idleSince;
-    if (waited >= timeout) {
-      log.debug("closing {}: no complete request head within {} ms", ctx.channel().remoteAddress(),
-          TimeUnit.NANOSECONDS.toMillis(timeout));
-      state = State.DONE;
-      ctx.close();
-    } else {
-      scheduleHeaderCheck(timeout - waited);
-    }
+  /** The connection became a tunnel; this handler leaves the pipeline. */
+  void upgradedAway() {
+    current = null;
+    closed = true;
+    ctx.pipeline().remove(this);
   }
 
   private void releaseHeld() {
@@ -550,97 +200,5 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     while ((msg = held.poll()) != null) {
       ReferenceCountUtil.release(msg);
     }
-    if (upgradeClientBytes != null && state != State.UPGRADE) {
-      upgradeClientBytes.forEach(ByteBuf::release);
-      upgradeClientBytes = null;
-    }
-  }
-
-  // ---- upstream -> client (ClientSide)
-
-  @Override
-  public void responseHead(HttpResponse response) {
-    responseStarted = true;
-    status = response.status().code();
-    if (!h2) {
-      response.setProtocolVersion(HttpVersion.HTTP_1_1);
-      boolean bodiless = head.method().name().equals("HEAD") || status == 204 || status == 304;
-      if (!bodiless && !response.headers().contains("content-length")) {
-        if (head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-          response.headers().set("transfer-encoding", "chunked");
-        } else {
-          keepAlive = false; // an HTTP/1.0 client learns the end of the body from the close
-        }
-      }
-      if (!keepAlive) {
-        response.headers().set("connection", "close");
-      }
-    }
-    ctx.write(response, ctx.voidPromise());
-  }
-
-  @Override
-  public void responseContent(HttpContent content) {
-    ctx.write(content, ctx.voidPromise());
-  }
-
-  @Override
-  public void flush() {
-    ctx.flush();
-  }
-
-  @Override
-  public void failed(int code, String reason) {
-    forward = null;
-    if (state == State.FORWARD) {
-      respondLocal(LocalResponses.error(code, reason));
-    }
-  }
-
-  @Override
-  public void aborted(String reason) {
-    forward = null;
-    log.debug("aborting response to {}: {}", ctx.channel().remoteAddress(), reason);
-    state = State.DONE;
-    ctx.close();
-  }
-
-  @Override
-  public void completed() {
-    forward = null;
-    exchangeFinished();
-  }
-
-  @Override
-  public void requestBodyFlow(boolean flowing) {
-    bodyFlowing = flowing;
-    updateReading();
-  }
-
-  @Override
-  public void upgraded(HttpResponse switching) {
-    state = State.UPGRADE;
-    status = 101;
-    upgradeClientBytes = new ArrayList<>(0);
-    updateReading();
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(),
-        Unpooled.EMPTY_BUFFER, switching.headers(), EmptyHttpHeaders.INSTANCE);
-    ForwardExchange exchange = forward;
-    forward = null;
-    ctx.writeAndFlush(response).addListener(f -> {
-      if (!f.isSuccess() || !ctx.channel().isActive()) {
-        exchange.cancel();
-        ctx.close();
-        return;
-      }
-      log.debug("{} {}{} upgraded to a WebSocket tunnel to {}", head.method(), request.host(), request.path(), app);
-      // Removing the codec hands any bytes it still buffers to this handler (collected in UPGRADE state).
-      ctx.pipeline().remove(ServerInitializer.IDLE);
-      ctx.pipeline().remove(ServerInitializer.HTTP_CODEC);
-      List<ByteBuf> early = upgradeClientBytes;
-      upgradeClientBytes = null;
-      ctx.pipeline().remove(this);
-      exchange.completeUpgrade(early, context.settings().tunnelIdleTimeout());
-    });
   }
 }

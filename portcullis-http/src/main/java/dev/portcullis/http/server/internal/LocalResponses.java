@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
@@ -29,6 +31,27 @@ final class LocalResponses {
   /** The server's own error answer: plain text, never cached, no detail beyond the short reason. */
   static SimpleResponse error(int status, String reason) {
     return SimpleResponse.text(status, reason + "\n");
+  }
+
+  /**
+   * Frames a relayed response for an HTTP/1.x client: chunked when its length is unknown (close-delimited for
+   * HTTP/1.0), {@code Connection: close} when the connection ends. Returns whether it stays open.
+   */
+  static boolean frameForHttp1(HttpResponse response, HttpRequest request, boolean keepAlive) {
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    int status = response.status().code();
+    boolean bodiless = request.method().name().equals("HEAD") || status == 204 || status == 304;
+    if (!bodiless && !response.headers().contains("content-length")) {
+      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        response.headers().set("transfer-encoding", "chunked");
+      } else {
+        keepAlive = false; // an HTTP/1.0 client learns the end of the body from the close
+      }
+    }
+    if (!keepAlive) {
+      response.headers().set("connection", "close");
+    }
+    return keepAlive;
   }
 
   static FullHttpResponse continueResponse() {

@@ -1,18 +1,18 @@
-package dev.portcullis.http.auth;
+package dev.portcullis.http.web;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Reads the Cookie request header and writes Set-Cookie values with Portcullis's fixed attributes. */
-final class Cookies {
+public final class Cookies {
   private Cookies() {}
 
   /**
    * Every value of the named cookie, in header order. A browser may send the same name twice (one set
    * by a parent domain); callers try each and accept only one that verifies.
    */
-  static List<String> values(List<String> cookieHeaders, String name) {
+  public static List<String> values(List<String> cookieHeaders, String name) {
     List<String> values = new ArrayList<>(1);
     for (String header : cookieHeaders) {
       for (String pair : header.split(";")) {
@@ -34,7 +34,7 @@ final class Cookies {
    * A host-only, HttpOnly, SameSite=Lax cookie on path {@code /}; Secure whenever the site is served
    * over HTTPS. A null max-age makes a browser-session cookie.
    */
-  static String set(String name, String value, boolean secure, Duration maxAge) {
+  public static String set(String name, String value, boolean secure, Duration maxAge) {
     StringBuilder cookie = new StringBuilder(name).append('=').append(value).append("; Path=/; HttpOnly; SameSite=Lax");
     if (secure) {
       cookie.append("; Secure");
@@ -46,7 +46,7 @@ final class Cookies {
   }
 
   /** A Set-Cookie value that removes the cookie. */
-  static String clear(String name, boolean secure) {
+  public static String clear(String name, boolean secure) {
     return set(name, "", secure, Duration.ZERO);
   }
 }

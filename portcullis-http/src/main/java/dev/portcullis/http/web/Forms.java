@@ -1,4 +1,4 @@
-package dev.portcullis.http.auth;
+package dev.portcullis.http.web;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Parses query strings and {@code application/x-www-form-urlencoded} bodies; the first value of a name wins. */
-final class Forms {
+public final class Forms {
   private static final int MAX_PARAMETERS = 64;
 
   private Forms() {}
 
-  static Map<String, String> parse(String encoded) {
+  public static Map<String, String> parse(String encoded) {
     Map<String, String> parameters = new LinkedHashMap<>();
     if (encoded == null || encoded.isEmpty()) {
       return parameters;
@@ -30,11 +30,11 @@ final class Forms {
     return parameters;
   }
 
-  static Map<String, String> parse(byte[] body) {
+  public static Map<String, String> parse(byte[] body) {
     return parse(new String(body, StandardCharsets.UTF_8));
   }
 
-  static String encode(String value) {
+  public static String encode(String value) {
     return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 

@@ -1,10 +1,10 @@
-package dev.portcullis.http.auth;
+package dev.portcullis.http.web;
 
 /** Escapes text for HTML bodies and attribute values; every dynamic value in a page passes through it. */
-final class Html {
+public final class Html {
   private Html() {}
 
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -21,7 +21,7 @@ final class Html {
   }
 
   /** A complete page in Portcullis's plain style. */
-  static String page(String title, String body) {
+  public static String page(String title, String body) {
     return """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

@@ -1,0 +1,63 @@
+package dev.portcullis.http.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.identity.Identity;
+import dev.portcullis.ssh.issuance.SshKeyId;
+import dev.portcullis.store.Item;
+import dev.portcullis.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The identity facts of everyone who holds an SSH certificate, by certificate key id, so nodes can ask
+ * what a certificate's user may do now: with today's roles and locks, not those at issuance.
+ */
+public final class SshUsers {
+  private static final String PREFIX = "ssh-users/";
+  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+  private final Store store;
+
+  public SshUsers(Store store) {
+    this.store = requireNonNull(store, "store");
+  }
+
+  /** Remembers the user until their newest certificate expires. */
+  public void remember(Identity identity, Instant certificateValidBefore) {
+    String key = PREFIX + SshKeyId.of(identity).encode();
+    Instant keep = store.get(key).flatMap(Item::expires)
+        .filter(existing -> existing.isAfter(certificateValidBefore)).orElse(certificateValidBefore);
+    try {
+      store.put(key, JSON.writeValueAsBytes(identity), Optional.of(keep));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The user a certificate key id names, while any certificate of theirs may still be valid. */
+  public Optional<Identity> byKeyId(String keyId) {
+    try {
+      SshKeyId id = SshKeyId.parse(keyId);
+      return store.get(PREFIX + id.encode()).map(item -> read(item.value()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  public List<Identity> all() {
+    return store.range(PREFIX, 10_000).stream().map(item -> read(item.value())).toList();
+  }
+
+  private static Identity read(byte[] json) {
+    try {
+      return JSON.readValue(json, Identity.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stored SSH user is malformed", e);
+    }
+  }
+}
