@@ -5,6 +5,7 @@ import dev.portcullis.node.agent.internal.NodeSettings;
 import dev.portcullis.node.agent.internal.PrincipalsUser;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +28,18 @@ import picocli.CommandLine.Spec;
     subcommands = {NodeCommand.Join.class, NodeCommand.Principals.class, NodeCommand.Run.class})
 public final class NodeCommand {
 
-  /** Runs {@code portcullis node ...} on its own: {@code args} start with {@code node}, as on the full CLI. */
+  /**
+   * Runs {@code portcullis node ...} on its own: {@code args} start with {@code node}, as on the full CLI. The
+   * exact line join writes for sshd ({@code node principals [--state-dir DIR] -- LOGIN KEY_ID}) skips the
+   * command-line parser, which would add half a second to every login attempt.
+   */
   public static void main(String[] args) {
+    Optional<Principals.Call> call = Principals.Call.parse(args);
+    if (call.isPresent()) {
+      PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+      PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+      System.exit(Principals.answer(call.get(), out, err));
+    }
     System.exit(standalone().execute(args));
   }
 
@@ -159,25 +170,48 @@ public final class NodeCommand {
   static final class Principals implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", description = "The local account (sshd's %u).")
+    @Parameters(index = "0", description = "The local account (sshd's %%u).")
     String login;
 
-    @Parameters(index = "1", description = "The certificate's key id (sshd's %i).")
+    @Parameters(index = "1", description = "The certificate's key id (sshd's %%i).")
     String keyId;
 
     @CommandLine.Mixin StateDirOption state = new StateDirOption();
 
     @Override
     public Integer call() {
+      return answer(new Call(state.stateDir, login, keyId), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** One principals query: what sshd passed. */
+    record Call(Path stateDir, String login, String keyId) {
+
+      /** The exact argument shape of the drop-in's command; anything else goes through the full parser. */
+      static Optional<Call> parse(String[] args) {
+        List<String> list = List.of(args);
+        if (list.size() == 5 && list.subList(0, 3).equals(List.of("node", "principals", "--"))) {
+          return Optional.of(new Call(AgentPaths.DEFAULT_STATE_DIR, list.get(3), list.get(4)));
+        }
+        if (list.size() == 7 && list.subList(0, 3).equals(List.of("node", "principals", "--state-dir"))
+            && list.get(4).equals("--") && Path.of(list.get(3)).isAbsolute()) {
+          return Optional.of(new Call(Path.of(list.get(3)), list.get(5), list.get(6)));
+        }
+        return Optional.empty();
+      }
+    }
+
+    /** Prints the principals and returns 0, or prints nothing on stdout and returns 1. */
+    static int answer(Call call, PrintWriter out, PrintWriter err) {
       List<String> principals;
       try {
-        principals = NodePrincipals.lookup(state.stateDir, login, keyId, NodePrincipals.TIMEOUT);
-      } catch (NodeAgentException | RuntimeException e) {
-        // sshd treats a non-zero exit as "no principals" and logs it; stdout stays empty whatever happened.
-        spec.commandLine().getErr().println("portcullis: " + e.getMessage());
+        principals = NodePrincipals.lookup(call.stateDir(), call.login(), call.keyId(), NodePrincipals.TIMEOUT);
+      } catch (Throwable e) {
+        // Anything at all (even a missing class) means no login: sshd treats a non-zero exit as "no principals"
+        // and logs it, and stdout stays empty. The message goes to stderr for an admin running it by hand.
+        err.println("portcullis: " + e.getMessage());
+        err.flush();
         return 1;
       }
-      PrintWriter out = spec.commandLine().getOut();
       principals.forEach(out::println);
       out.flush();
       return 0;

@@ -1,9 +1,11 @@
 package dev.portcullis.node.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.portcullis.node.agent.internal.NodeSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ public record NodeState(URI proxy, String name, String credential, Map<String, S
     Optional<String> tlsPin, AgentPaths paths) {
 
   private static final int VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
   private static final int MAX_SIZE = 64 * 1024;
 
   public NodeState {
@@ -66,19 +68,18 @@ public record NodeState(URI proxy, String name, String credential, Map<String, S
       throw new NodeAgentException("cannot read " + file + ": " + e.getMessage(), e);
     }
     try {
-      JsonNode root = JSON.readTree(bytes);
-      if (root == null || !root.isObject() || root.path("version").asInt() != VERSION) {
-        throw new IllegalArgumentException("version: " + (root == null ? null : root.path("version"))
-            + " (expected: " + VERSION + ")");
+      Map<String, Object> root = readObject(bytes);
+      if (!Integer.valueOf(VERSION).equals(root.get("version"))) {
+        throw new IllegalArgumentException("version: " + root.get("version") + " (expected: " + VERSION + ")");
       }
-      Map<String, String> labels = new TreeMap<>();
-      root.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-      JsonNode files = root.path("files");
+      Map<String, String> files = strings(root, "files");
       AgentPaths paths = new AgentPaths(stateDir.toAbsolutePath(), path(files, "host_public_key"),
           path(files, "host_certificate"), path(files, "user_ca_keys"), path(files, "sshd_config"),
           path(files, "sshd_drop_in"));
-      return new NodeState(URI.create(text(root, "proxy")), text(root, "name"), text(root, "credential"), labels,
-          text(root, "address"), Optional.ofNullable(root.path("tls_pin").textValue()), paths);
+      Object pin = root.get("tls_pin");
+      return new NodeState(URI.create(text(root, "proxy")), text(root, "name"), text(root, "credential"),
+          strings(root, "labels"), text(root, "address"), Optional.ofNullable(pin instanceof String p ? p : null),
+          paths);
     } catch (IOException | RuntimeException e) {
       throw new NodeAgentException(file + " is unreadable: " + e.getMessage()
           + " (expected: node.json written by portcullis node join; join again to repair it)", e);
@@ -87,22 +88,35 @@ public record NodeState(URI proxy, String name, String credential, Map<String, S
 
   /** The {@code node.json} content. */
   public byte[] toJson() {
-    ObjectNode root = JSON.createObjectNode().put("version", VERSION).put("proxy", proxy.toString())
-        .put("name", name).put("credential", credential).put("address", address);
-    ObjectNode labelsNode = root.putObject("labels");
-    labels.forEach(labelsNode::put);
-    tlsPin.ifPresent(pin -> root.put("tls_pin", pin));
-    root.putObject("files")
-        .put("host_public_key", paths.hostPublicKey().toString())
-        .put("host_certificate", paths.hostCertificate().toString())
-        .put("user_ca_keys", paths.userCaKeys().toString())
-        .put("sshd_config", paths.sshdConfig().toString())
-        .put("sshd_drop_in", paths.sshdDropIn().toString());
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
+      json.writeStartObject();
+      json.writeNumberField("version", VERSION);
+      json.writeStringField("proxy", proxy.toString());
+      json.writeStringField("name", name);
+      json.writeStringField("credential", credential);
+      json.writeStringField("address", address);
+      json.writeObjectFieldStart("labels");
+      for (Map.Entry<String, String> label : labels.entrySet()) {
+        json.writeStringField(label.getKey(), label.getValue());
+      }
+      json.writeEndObject();
+      if (tlsPin.isPresent()) {
+        json.writeStringField("tls_pin", tlsPin.get());
+      }
+      json.writeObjectFieldStart("files");
+      json.writeStringField("host_public_key", paths.hostPublicKey().toString());
+      json.writeStringField("host_certificate", paths.hostCertificate().toString());
+      json.writeStringField("user_ca_keys", paths.userCaKeys().toString());
+      json.writeStringField("sshd_config", paths.sshdConfig().toString());
+      json.writeStringField("sshd_drop_in", paths.sshdDropIn().toString());
+      json.writeEndObject();
+      json.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("serializing node.json", e);
     }
+    out.write('\n');
+    return out.toByteArray();
   }
 
   @Override
@@ -111,15 +125,68 @@ public record NodeState(URI proxy, String name, String credential, Map<String, S
         + ", credential=redacted, tlsPin=" + tlsPin.orElse("none") + "]";
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.path(field);
-    if (!value.isTextual()) {
-      throw new IllegalArgumentException(field + ": missing (expected: a string)");
+  /**
+   * Reads node.json's shape: an object of strings and numbers, with objects of strings one level down. The
+   * streaming parser keeps the principals command, which reads this file at every login attempt, quick to start.
+   */
+  private static Map<String, Object> readObject(byte[] bytes) throws IOException {
+    Map<String, Object> root = new TreeMap<>();
+    try (JsonParser parser = JSON.createParser(bytes)) {
+      expect(parser.nextToken(), JsonToken.START_OBJECT);
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT) {
+          Map<String, String> nested = new TreeMap<>();
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            expect(parser.nextToken(), JsonToken.VALUE_STRING);
+            nested.put(key, parser.getText());
+          }
+          root.put(field, nested);
+        } else if (value == JsonToken.VALUE_STRING) {
+          root.put(field, parser.getText());
+        } else if (value == JsonToken.VALUE_NUMBER_INT) {
+          root.put(field, parser.getIntValue());
+        } else if (value == JsonToken.VALUE_NULL) {
+          root.remove(field);
+        } else {
+          throw new IOException(field + ": unexpected " + value);
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw new IOException("trailing content");
+      }
     }
-    return value.textValue();
+    return root;
   }
 
-  private static Path path(JsonNode files, String field) {
-    return Path.of(text(files, field));
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("found " + actual + " (expected: " + expected + ")");
+    }
+  }
+
+  private static String text(Map<String, Object> root, String field) {
+    if (!(root.get(field) instanceof String value)) {
+      throw new IllegalArgumentException(field + ": missing (expected: a string)");
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> strings(Map<String, Object> root, String field) {
+    if (!(root.get(field) instanceof Map<?, ?> value)) {
+      throw new IllegalArgumentException(field + ": missing (expected: an object)");
+    }
+    return (Map<String, String>) value;
+  }
+
+  private static Path path(Map<String, String> files, String field) {
+    String value = files.get(field);
+    if (value == null) {
+      throw new IllegalArgumentException("files." + field + ": missing (expected: a path)");
+    }
+    return Path.of(value);
   }
 }

@@ -31,9 +31,13 @@ public final class ApiClient {
   static final String API = "/.portcullis/api/v1/";
   private static final int MAX_JSON = 1024 * 1024;
   private static final int MAX_PRINCIPALS = 64 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** Built on first use: the principals command, which starts a JVM per login attempt, never needs it. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  }
 
   /** Endpoint 7's request. */
   public record JoinRequest(String token, String name, Map<String, String> labels, String address,
@@ -66,12 +70,14 @@ public final class ApiClient {
   public ApiClient(URI proxy, ProxyTls tls, Duration connectTimeout) {
     this.base = NodeSettings.proxy(proxy).resolve(API);
     this.tls = Objects.requireNonNull(tls, "tls");
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .sslContext(tls.context())
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (base.getScheme().equals("https")) {
+      builder.sslContext(tls.context());
+    }
+    this.http = builder.build();
   }
 
   public ProxyTls tls() {
@@ -80,14 +86,14 @@ public final class ApiClient {
 
   /** {@code POST nodes/join}, no credential: the token is the proof. */
   public JoinResponse join(JoinRequest request, Duration timeout) throws IOException {
-    return JSON.readValue(send(post("nodes/join", null, request), MAX_JSON, timeout), JoinResponse.class);
+    return Json.MAPPER.readValue(send(post("nodes/join", null, request), MAX_JSON, timeout), JoinResponse.class);
   }
 
   /** {@code POST nodes/heartbeat}. */
   public HeartbeatResponse heartbeat(String credential, Map<String, String> labels, Duration timeout)
       throws IOException {
     byte[] body = send(post("nodes/heartbeat", credential, new HeartbeatRequest(labels)), MAX_JSON, timeout);
-    return JSON.readValue(body, HeartbeatResponse.class);
+    return Json.MAPPER.readValue(body, HeartbeatResponse.class);
   }
 
   /** {@code GET nodes/principals}: the plain-text body. */
@@ -100,7 +106,7 @@ public final class ApiClient {
 
   private HttpRequest post(String path, String credential, Object body) throws IOException {
     return request(base.resolve(path), credential)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)))
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .build();
@@ -137,13 +143,19 @@ public final class ApiClient {
       throw new InterruptedIOException("interrupted while calling " + request.uri().getPath());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
+      if (cause instanceof IOException io && io.getMessage() != null) {
+        throw io;
+      }
+      // A refused connection has no message of its own; its type says what happened.
+      String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      throw cause instanceof javax.net.ssl.SSLException ? new javax.net.ssl.SSLException(what, cause)
+          : new IOException(what + " (" + base.getHost() + ":" + base.getPort() + ")", cause);
     }
     byte[] body = response.body();
     if (response.statusCode() / 100 != 2) {
       ErrorBody error = null;
       try {
-        error = JSON.readValue(body, ErrorBody.class);
+        error = Json.MAPPER.readValue(body, ErrorBody.class);
       } catch (IOException | RuntimeException e) {
         // Not our error format (a proxy in front of Portcullis, say): the status says enough.
       }

@@ -22,6 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class ProxyTls {
 
+  /** Null for {@link #verified()}: the JDK's default, loaded only when an https call needs it. */
   private final SSLContext context;
   private final AtomicReference<String> observed = new AtomicReference<>();
 
@@ -31,11 +32,7 @@ public final class ProxyTls {
 
   /** The JDK's trust store and host name verification. */
   public static ProxyTls verified() {
-    try {
-      return new ProxyTls(SSLContext.getDefault());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no default TLS context", e);
-    }
+    return new ProxyTls(null);
   }
 
   /** Accepts any server key, and remembers it: {@link #observedPin()}. */
@@ -49,7 +46,14 @@ public final class ProxyTls {
   }
 
   public SSLContext context() {
-    return context;
+    if (context != null) {
+      return context;
+    }
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
   }
 
   /** The pin of the key the server showed last, with {@link #trustOnFirstUse()} or {@link #pinned(String)}. */
