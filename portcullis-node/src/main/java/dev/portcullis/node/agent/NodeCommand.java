@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -170,33 +171,74 @@ public final class NodeCommand {
   static final class Principals implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", description = "The local account (sshd's %%u).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "LOGIN", description = "The local account (sshd's %%u).")
     String login;
 
-    @Parameters(index = "1", description = "The certificate's key id (sshd's %%i).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY_ID",
+        description = "The certificate's key id (sshd's %%i).")
     String keyId;
+
+    @Option(names = "--login", paramLabel = "LOGIN", parameterConsumer = RawValue.class,
+        description = "LOGIN as an option, the form join writes for sshd (--login=%%u): the value is taken as it"
+            + " is, even when it starts with @ or looks like an option.")
+    String loginOption;
+
+    @Option(names = "--key-id", paramLabel = "KEY_ID", parameterConsumer = RawValue.class,
+        description = "KEY_ID as an option (--key-id=%%i), taken as it is.")
+    String keyIdOption;
+
+    /** Takes an option's value verbatim: picocli would otherwise refuse one that looks like an option. */
+    static final class RawValue implements CommandLine.IParameterConsumer {
+      @Override
+      public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec, CommandSpec commandSpec) {
+        if (args.isEmpty()) {
+          throw new CommandLine.ParameterException(commandSpec.commandLine(),
+              "Missing value for " + ((CommandLine.Model.OptionSpec) argSpec).longestName());
+        }
+        argSpec.setValue(args.pop());
+      }
+    }
 
     @CommandLine.Mixin StateDirOption state = new StateDirOption();
 
     @Override
     public Integer call() {
-      return answer(new Call(state.stateDir, login, keyId), spec.commandLine().getOut(), spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      if ((login == null) == (loginOption == null) || (keyId == null) == (keyIdOption == null)) {
+        err.println("portcullis: give LOGIN and KEY_ID, either as arguments or as --login and --key-id");
+        err.flush();
+        return 1;
+      }
+      Call call = new Call(state.stateDir, login != null ? login : loginOption, keyId != null ? keyId : keyIdOption);
+      return answer(call, spec.commandLine().getOut(), err);
     }
 
     /** One principals query: what sshd passed. */
     record Call(Path stateDir, String login, String keyId) {
 
-      /** The exact argument shape of the drop-in's command; anything else goes through the full parser. */
+      /**
+       * The exact argument shape of the drop-in's command,
+       * {@code node principals [--state-dir=DIR] --login=LOGIN --key-id=KEY_ID}; anything else goes through the
+       * full parser.
+       */
       static Optional<Call> parse(String[] args) {
         List<String> list = List.of(args);
-        if (list.size() == 5 && list.subList(0, 3).equals(List.of("node", "principals", "--"))) {
-          return Optional.of(new Call(AgentPaths.DEFAULT_STATE_DIR, list.get(3), list.get(4)));
+        if (list.size() < 4 || list.size() > 5 || !list.subList(0, 2).equals(List.of("node", "principals"))) {
+          return Optional.empty();
         }
-        if (list.size() == 7 && list.subList(0, 3).equals(List.of("node", "principals", "--state-dir"))
-            && list.get(4).equals("--") && Path.of(list.get(3)).isAbsolute()) {
-          return Optional.of(new Call(Path.of(list.get(3)), list.get(5), list.get(6)));
+        Path stateDir = AgentPaths.DEFAULT_STATE_DIR;
+        if (list.size() == 5) {
+          if (!list.get(2).startsWith("--state-dir=") || !Path.of(list.get(2).substring(12)).isAbsolute()) {
+            return Optional.empty();
+          }
+          stateDir = Path.of(list.get(2).substring(12));
         }
-        return Optional.empty();
+        String login = list.get(list.size() - 2);
+        String keyId = list.getLast();
+        if (!login.startsWith("--login=") || !keyId.startsWith("--key-id=")) {
+          return Optional.empty();
+        }
+        return Optional.of(new Call(stateDir, login.substring(8), keyId.substring(9)));
       }
     }
 

@@ -188,11 +188,14 @@ public final class NodeJoin {
     }
   }
 
-  /** {@code --} ends the options: a login or key id that starts with '-' stays an argument. */
+  /**
+   * The values sshd fills in go in {@code --option=value} form: a login or key id that starts with '-' or '@'
+   * can then never be taken for an option or (by a launcher running the full CLI) for a file of arguments.
+   */
   private String principalsCommand(Path launcher) {
     return launcher + " node principals"
-        + (paths.stateDir().equals(AgentPaths.DEFAULT_STATE_DIR) ? "" : " --state-dir " + paths.stateDir())
-        + " -- %u %i";
+        + (paths.stateDir().equals(AgentPaths.DEFAULT_STATE_DIR) ? "" : " --state-dir=" + paths.stateDir())
+        + " --login=%u --key-id=%i";
   }
 
   private static String defaultName() throws IOException {

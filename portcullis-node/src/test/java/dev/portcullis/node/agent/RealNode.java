@@ -67,7 +67,7 @@ final class RealNode {
     return run("/usr/bin/getent", "passwd", login).exitCode() == 0;
   }
 
-  /** Removes every throwaway account's processes, account, home, group and sudo drop-in. */
+  /** Removes every throwaway account's processes, account, home, group and sudo drop-in, whenever made. */
   static void cleanUp() throws IOException {
     List<String> problems = new ArrayList<>();
     for (String name : List.copyOf(THROWAWAY)) {
@@ -83,7 +83,7 @@ final class RealNode {
       if (run("/usr/bin/getent", "group", name).exitCode() == 0) {
         run("/usr/sbin/groupdel", name);
       }
-      THROWAWAY.remove(name);
+      // The name stays listed: a later join may create it again, and the next clean-up must remove it too.
     }
     if (!problems.isEmpty()) {
       throw new IOException("could not remove test accounts: " + problems);

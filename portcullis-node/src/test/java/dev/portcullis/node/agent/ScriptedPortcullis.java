@@ -70,6 +70,7 @@ final class ScriptedPortcullis implements AutoCloseable {
   private volatile List<Map<String, Object>> accounts = List.of();
   private volatile boolean renewHostCertificate;
   private volatile String principalsOverride;
+  private volatile String heartbeatOverride;
   private volatile String joinCertificateKeyOverride;
   private volatile Mode mode = Mode.NORMAL;
   private volatile HttpServer server;
@@ -152,6 +153,16 @@ final class ScriptedPortcullis implements AutoCloseable {
   /** Answers every principals query with exactly this body (null: decide normally). */
   void principalsBody(String body) {
     principalsOverride = body;
+  }
+
+  /** Answers every heartbeat with exactly this JSON (null: answer normally). */
+  void heartbeatBody(String json) {
+    heartbeatOverride = json;
+  }
+
+  /** Forgets every enrolled node, as when an admin removes them: their credentials stop working. */
+  void forgetNodes() {
+    nodesByCredential.clear();
   }
 
   /** Makes join certify this public key instead of the one the node sent (null: the node's). */
@@ -274,6 +285,13 @@ final class ScriptedPortcullis implements AutoCloseable {
     JsonNode body = readJson(exchange);
     Map<String, String> labels = body == null ? Map.of() : labels(body.path("labels"));
     heartbeats.add(labels);
+    if (heartbeatOverride != null) {
+      byte[] bytes = heartbeatOverride.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      return;
+    }
     ObjectNode answer = JSON.createObjectNode();
     answer.set("accounts", JSON.valueToTree(accounts));
     ArrayNode ca = answer.putArray("ssh_user_ca");

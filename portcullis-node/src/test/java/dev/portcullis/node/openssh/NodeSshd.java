@@ -48,7 +48,7 @@ public final class NodeSshd implements AutoCloseable {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
-      writeConfig(config, hostKey, dropInDir, port, extraLines);
+      writeConfig(config, hostKey, port, List.of("Include " + dropInDir + "/*.conf"), extraLines);
       Process process = new ProcessBuilder(RealOpenSsh.SSHD.toString(), "-D", "-e", "-f", config.toString())
           .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
       ProcessLog log = ProcessLog.follow(process, "sshd");
@@ -62,10 +62,13 @@ public final class NodeSshd implements AutoCloseable {
     throw last;
   }
 
-  /** The main configuration, as a Debian server has it in spirit: the drop-ins first, then local settings. */
-  public static void writeConfig(Path config, KeyFiles hostKey, Path dropInDir, int port, List<String> extraLines) {
-    List<String> lines = new ArrayList<>(List.of(
-        "Include " + dropInDir + "/*.conf",
+  /**
+   * Writes a main configuration as a Debian server has it in spirit: {@code head} (normally the Include of the
+   * drop-ins), the settings of a test server, then {@code tail}.
+   */
+  public static void writeConfig(Path config, KeyFiles hostKey, int port, List<String> head, List<String> tail) {
+    List<String> lines = new ArrayList<>(head);
+    lines.addAll(List.of(
         "ListenAddress 127.0.0.1",
         "Port " + port,
         "HostKey " + hostKey.privateKey(),
@@ -78,7 +81,7 @@ public final class NodeSshd implements AutoCloseable {
         "PrintMotd no",
         "PidFile " + config.resolveSibling("sshd.pid"),
         "LogLevel VERBOSE"));
-    lines.addAll(extraLines);
+    lines.addAll(tail);
     KeyFiles.writeLines(config, lines);
   }
 

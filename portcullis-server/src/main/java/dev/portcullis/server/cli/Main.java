@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       AccessCommand.class,
       AuditCommand.class,
       HashPasswordCommand.class,
+      dev.portcullis.node.agent.NodeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

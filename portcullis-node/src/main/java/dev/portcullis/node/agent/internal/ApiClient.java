@@ -120,6 +120,11 @@ public final class ApiClient {
     return builder;
   }
 
+  private HttpTimeoutException timedOut(Duration timeout) {
+    return new HttpTimeoutException("no answer from " + base.getHost() + ":" + base.getPort() + " within "
+        + timeout.toMillis() + " ms");
+  }
+
   /**
    * Sends and returns the body of a 2xx answer, all within {@code timeout}.
    *
@@ -136,13 +141,16 @@ public final class ApiClient {
       response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       exchange.cancel(true);
-      throw new HttpTimeoutException("no answer from " + base.getHost() + " within " + timeout.toMillis() + " ms");
+      throw timedOut(timeout);
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while calling " + request.uri().getPath());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw timedOut(timeout); // the request's own timeout, a hair before the future's
+      }
       if (cause instanceof IOException io && io.getMessage() != null) {
         throw io;
       }
