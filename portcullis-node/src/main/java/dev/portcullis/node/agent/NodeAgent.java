@@ -51,6 +51,9 @@ public final class NodeAgent {
   private final Path stateDir;
   private final AccountReconciler reconciler;
   private final Sshd sshd;
+  /** Kept across heartbeats while the proxy and pinned key stay the same: each client holds a connection pool. */
+  private ApiClient client;
+  private NodeState clientFor;
 
   /**
    * @param stateDir   where {@code node.json} is; it is read again at every heartbeat, so a new join takes effect
@@ -119,14 +122,13 @@ public final class NodeAgent {
    */
   public HeartbeatResult heartbeat() throws NodeAgentException {
     NodeState state = NodeState.read(stateDir);
-    ProxyTls tls = state.tlsPin().map(ProxyTls::pinned).orElseGet(ProxyTls::verified);
     ApiClient.HeartbeatResponse response;
     try {
-      response = new ApiClient(state.proxy(), tls, CONNECT_TIMEOUT)
-          .heartbeat(state.credential(), state.labels(), CALL_TIMEOUT);
+      response = client(state).heartbeat(state.credential(), state.labels(), CALL_TIMEOUT);
     } catch (ApiException e) {
       throw new NodeAgentException("the server refused the heartbeat (" + e.getMessage() + ")"
-          + (e.status() == 401 ? ": it does not know this node's credential; was the node removed? Join again" : ""), e);
+          + (e.status() == 401 ? ": it does not know this node's credential; was the node removed? Join again" : ""),
+          e);
     } catch (IOException e) {
       throw new NodeAgentException("heartbeat to " + state.proxy() + " failed: " + e.getMessage(), e);
     }
@@ -145,8 +147,8 @@ public final class NodeAgent {
         accounts.add(new DesiredAccount(account.login(), account.sudo()));
       }
       userCaKeys = SshKeyLines.userCaKeys(response.sshUserCa());
-      certificate = response.hostCertificate() == null ? Optional.empty() : Optional.of(
-          SshKeyLines.hostCertificate(response.hostCertificate(), SshKeyLines.readHostKey(state.paths().hostPublicKey())));
+      certificate = response.hostCertificate() == null ? Optional.empty() : Optional.of(SshKeyLines.hostCertificate(
+          response.hostCertificate(), SshKeyLines.readHostKey(state.paths().hostPublicKey())));
     } catch (IllegalArgumentException | IOException e) {
       throw new NodeAgentException("the server's heartbeat answer is unusable (" + e.getMessage() + "); nothing"
           + " was changed", e);
@@ -161,6 +163,15 @@ public final class NodeAgent {
       problems.add("reconciling local accounts failed: " + e.getMessage());
     }
     return new HeartbeatResult(report, update.userCaKeys(), update.hostCertificate(), update.reload(), problems);
+  }
+
+  private synchronized ApiClient client(NodeState state) {
+    if (client == null || !clientFor.proxy().equals(state.proxy()) || !clientFor.tlsPin().equals(state.tlsPin())) {
+      ProxyTls tls = state.tlsPin().map(ProxyTls::pinned).orElseGet(ProxyTls::verified);
+      client = new ApiClient(state.proxy(), tls, CONNECT_TIMEOUT);
+      clientFor = state;
+    }
+    return client;
   }
 
   private record SshdUpdate(Optional<Integer> userCaKeys, Optional<Instant> hostCertificate, Optional<String> reload) {

@@ -156,7 +156,8 @@ public final class NodeCommand {
           + result.principalsUser() + ", which sshd runs the principals command as)");
       node.tlsPin().ifPresent(pin -> out.println("  pinned TLS key    " + pin
           + " (check it against the server's certificate)"));
-      out.println(result.reload().map(how -> "sshd accepted the configuration (sshd -t) and was reloaded (" + how + ").")
+      out.println(result.reload()
+          .map(how -> "sshd accepted the configuration (sshd -t) and was reloaded (" + how + ").")
           .orElse("sshd accepted the configuration (sshd -t); it was not reloaded."));
       out.println("Next: run the agent (portcullis node run, as a service) for heartbeats, local accounts and"
           + " certificate renewal.");

@@ -50,7 +50,8 @@ public record SshdControl(Path sshd, Reload reload) {
       public Systemd {
         Objects.requireNonNull(unit, "unit");
         if (!UNIT.matcher(unit).matches()) {
-          throw new IllegalArgumentException("unit: " + unit + " (expected: a systemd service name such as ssh.service)");
+          throw new IllegalArgumentException("unit: " + unit
+              + " (expected: a systemd service name such as ssh.service)");
         }
       }
     }

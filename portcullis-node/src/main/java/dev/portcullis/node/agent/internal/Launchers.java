@@ -57,7 +57,9 @@ public final class Launchers {
     for (Path current = real; current != null; current = current.getParent()) {
       int uid = (Integer) Files.getAttribute(current, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(current, LinkOption.NOFOLLOW_LINKS);
-      if (uid != 0 || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      boolean writableByOthers = mode.contains(PosixFilePermission.GROUP_WRITE)
+          || mode.contains(PosixFilePermission.OTHERS_WRITE);
+      if (uid != 0 || writableByOthers) {
         throw new IOException(what + " " + path + " is not safe for sshd to run: " + current
             + (uid != 0 ? " is owned by uid " + uid : " is writable by group or others")
             + " (expected: owned by root and writable only by root, all the way up to /; anyone who can change it"

@@ -148,7 +148,8 @@ public final class NodeSettings {
 
   public static String tlsPin(String pin) {
     if (pin == null || !PIN.matcher(pin).matches()) {
-      throw new IllegalArgumentException("tlsPin: '" + printable(pin) + "' (expected: sha256/ and 44 base64 characters)");
+      throw new IllegalArgumentException("tlsPin: '" + printable(pin)
+          + "' (expected: sha256/ and 44 base64 characters)");
     }
     return pin;
   }

@@ -48,7 +48,8 @@ public final class SshKeyLines {
     }
     Matcher matcher = KEY_LINE.matcher(text);
     if (!matcher.matches() || !matcher.group(1).equals(ED25519)) {
-      throw new IOException("the host key " + file + " is not an Ed25519 public key line (expected: ssh-ed25519 AAAA...)");
+      throw new IOException("the host key " + file
+          + " is not an Ed25519 public key line (expected: ssh-ed25519 AAAA...)");
     }
     byte[] blob = Base64.getDecoder().decode(matcher.group(2));
     SshReader reader = new SshReader(blob);
@@ -98,7 +99,8 @@ public final class SshKeyLines {
       cert.buffer.getLong(); // valid after
       long validBefore = cert.buffer.getLong();
       // OpenSSH's "forever" is the largest unsigned value, negative as a Java long.
-      Instant until = validBefore < 0 || validBefore > Instant.MAX.getEpochSecond() ? Instant.MAX : Instant.ofEpochSecond(validBefore);
+      Instant until = validBefore < 0 || validBefore > Instant.MAX.getEpochSecond()
+          ? Instant.MAX : Instant.ofEpochSecond(validBefore);
       return new HostCertificate(ED25519_CERT + " " + matcher.group(1), List.copyOf(principals), until);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("host_certificate: truncated or malformed");
