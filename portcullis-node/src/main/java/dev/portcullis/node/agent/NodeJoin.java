@@ -172,8 +172,8 @@ public final class NodeJoin {
           pre.hostKey()), CALL_TIMEOUT);
     } catch (ApiException e) {
       if (e.status() == 401 || "invalid-token".equals(e.error())) {
-        throw new NodeAgentException("the server refused the join token (" + e.getMessage() + "): it is unknown,"
-            + " already used or expired. Ask for a new one with portcullis tokens add --type node; nothing was"
+        throw new NodeAgentException("the server refused the join token (" + e.getMessage() + "): a join token"
+            + " works once, until it expires. Ask for a new one with portcullis tokens add --type node; nothing was"
             + " changed on this host.", e);
       }
       throw new NodeAgentException("the server refused to join node " + pre.name() + " (" + e.getMessage()

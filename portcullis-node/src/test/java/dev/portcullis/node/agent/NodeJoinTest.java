@@ -123,7 +123,7 @@ class NodeJoinTest {
         .join(host.options(server, token, launcher, principalsUser)))
         .isInstanceOf(NodeAgentException.class)
         .hasMessageContaining("the server refused the join token (HTTP 401 invalid-token")
-        .hasMessageContaining("unknown, already used or expired")
+        .hasMessageContaining("a join token works once, until it expires")
         .hasMessageContaining("portcullis tokens add --type node");
     assertNothingWritten();
   }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 final class RealNode {
 
   private static final List<String> PROGRAMS = List.of("/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/sbin/groupdel",
-      "/usr/sbin/visudo", "/usr/bin/getent", "/usr/bin/pkill");
+      "/usr/sbin/visudo", "/usr/bin/getent", "/usr/bin/pkill", "/usr/sbin/runuser", "/usr/bin/kill");
   private static final Path SUDOERS_DIR = Path.of("/etc/sudoers.d");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> THROWAWAY = ConcurrentHashMap.newKeySet();

@@ -32,6 +32,7 @@ public final class SshdConfigs {
   public static final String HOST_CERTIFICATE = "hostcertificate";
   public static final String PRINCIPALS_COMMAND = "authorizedprincipalscommand";
   public static final String PRINCIPALS_COMMAND_USER = "authorizedprincipalscommanduser";
+  public static final String PRINCIPALS_FILE = "authorizedprincipalsfile";
 
   private SshdConfigs() {}
 
@@ -57,6 +58,9 @@ public final class SshdConfigs {
       if (!effective.getOrDefault(HOST_CERTIFICATE, List.of()).contains(hostCertificate.toString())) {
         problems.add("HostCertificate does not list " + hostCertificate);
       }
+      // A principals file is read as well as the command: what it lists would log in without asking Portcullis,
+      // and a lock would not stop it.
+      expect(effective, PRINCIPALS_FILE, "none", problems);
       return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 

@@ -54,15 +54,18 @@ class SshdConfigsTest {
         hostcertificate /etc/ssh/host-cert.pub
         authorizedprincipalscommand /etc/portcullis/portcullis node principals -- %u %i
         authorizedprincipalscommanduser portcullis
+        authorizedprincipalsfile none
         """);
     assertThat(dropIn.notInForce(inForce)).isEmpty();
     Map<String, List<String>> overridden = SshdConfigs.parseEffective("""
         trustedusercakeys /etc/ssh/local.pub
         authorizedprincipalscommand none
+        authorizedprincipalsfile /etc/ssh/principals/%u
         """);
     assertThat(dropIn.notInForce(overridden)).hasValueSatisfying(problem -> assertThat(problem)
         .contains("trustedusercakeys is /etc/ssh/local.pub instead of /etc/ssh/ca.pub",
-            "authorizedprincipalscommanduser is unset", "HostCertificate does not list /etc/ssh/host-cert.pub"));
+            "authorizedprincipalscommanduser is unset", "HostCertificate does not list /etc/ssh/host-cert.pub",
+            "authorizedprincipalsfile is /etc/ssh/principals/%u instead of none"));
   }
 
   @Test
