@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code portcullis node join|principals|run}: the commands that run on an enrolled server. {@link #main} runs
  * them without the rest of the portcullis command line, which is what the launcher that join writes for sshd
- * does: {@code LAUNCHER node principals LOGIN KEY_ID}.
+ * does: {@code LAUNCHER node principals --login=%u --key-id=%i}.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Enroll this server with Portcullis and run its agent.",
@@ -31,8 +31,8 @@ public final class NodeCommand {
 
   /**
    * Runs {@code portcullis node ...} on its own: {@code args} start with {@code node}, as on the full CLI. The
-   * exact line join writes for sshd ({@code node principals [--state-dir DIR] -- LOGIN KEY_ID}) skips the
-   * command-line parser, which would add half a second to every login attempt.
+   * exact line join writes for sshd ({@code node principals [--state-dir=DIR] --login=LOGIN --key-id=KEY_ID})
+   * skips the command-line parser, which would add half a second to every login attempt.
    */
   public static void main(String[] args) {
     Optional<Principals.Call> call = Principals.Call.parse(args);

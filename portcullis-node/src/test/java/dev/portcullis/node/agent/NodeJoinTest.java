@@ -76,7 +76,8 @@ class NodeJoinTest {
 
     AgentPaths paths = host.paths;
     assertThat(Files.readAllLines(paths.userCaKeys())).isEqualTo(userCa.trustedPublicKeys());
-    RealNode.Run inspect = RealNode.run(RealOpenSsh.SSH_KEYGEN.toString(), "-L", "-f", paths.hostCertificate().toString());
+    RealNode.Run inspect = RealNode.run(RealOpenSsh.SSH_KEYGEN.toString(), "-L", "-f",
+        paths.hostCertificate().toString());
     assertThat(inspect.stdout()).contains("host certificate", "Signing CA: ED25519 " + hostCa.activeKey().fingerprint())
         .contains("Public key: ED25519-CERT " + fingerprint(host.hostKey)).contains(TestHost.NODE, "127.0.0.1");
     assertThat(result.hostNames()).containsExactly(TestHost.NODE, "127.0.0.1");
@@ -298,6 +299,7 @@ class NodeJoinTest {
   }
 
   private static String fingerprint(KeyFiles key) throws IOException {
-    return RealNode.run(RealOpenSsh.SSH_KEYGEN.toString(), "-l", "-f", key.privateKey() + ".pub").stdout().split(" ")[1];
+    RealNode.Run listing = RealNode.run(RealOpenSsh.SSH_KEYGEN.toString(), "-l", "-f", key.privateKey() + ".pub");
+    return listing.stdout().split(" ")[1];
   }
 }

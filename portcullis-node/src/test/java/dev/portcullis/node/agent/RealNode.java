@@ -154,7 +154,8 @@ final class RealNode {
   }
 
   static Run run(String... command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().put("LC_ALL", "C");
     Process process = builder.start();
     try {

@@ -41,18 +41,20 @@ class SshdConfigsTest {
 
   @Test
   void rendersTheDropInAndChecksThatSshdUsesIt() {
+    String command = "/etc/portcullis/portcullis node principals --login=%u --key-id=%i";
     SshdConfigs.DropIn dropIn = new SshdConfigs.DropIn("web-1", Path.of("/etc/ssh/ca.pub"),
-        Path.of("/etc/ssh/host-cert.pub"), "/etc/portcullis/portcullis node principals -- %u %i", "portcullis");
+        Path.of("/etc/ssh/host-cert.pub"), command, "portcullis");
 
-    assertThat(dropIn.render()).contains("TrustedUserCAKeys /etc/ssh/ca.pub\n", "HostCertificate /etc/ssh/host-cert.pub\n",
-        "AuthorizedPrincipalsCommand /etc/portcullis/portcullis node principals -- %u %i\n",
+    assertThat(dropIn.render()).contains("TrustedUserCAKeys /etc/ssh/ca.pub\n",
+        "HostCertificate /etc/ssh/host-cert.pub\n",
+        "AuthorizedPrincipalsCommand /etc/portcullis/portcullis node principals --login=%u --key-id=%i\n",
         "AuthorizedPrincipalsCommandUser portcullis\n");
     Map<String, List<String>> inForce = SshdConfigs.parseEffective("""
         port 22
         trustedusercakeys /etc/ssh/ca.pub
         hostcertificate /etc/ssh/other-cert.pub
         hostcertificate /etc/ssh/host-cert.pub
-        authorizedprincipalscommand /etc/portcullis/portcullis node principals -- %u %i
+        authorizedprincipalscommand /etc/portcullis/portcullis node principals --login=%u --key-id=%i
         authorizedprincipalscommanduser portcullis
         authorizedprincipalsfile none
         """);
