@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       NodesCommand.class,
       UsersCommand.class,
       CaCommand.class,
+      dev.portcullis.node.agent.NodeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
