@@ -128,4 +128,20 @@ class DemoEndToEndTest {
   private TestBrowser browser() {
     return new TestBrowser(certificate());
   }
+
+  @Test
+  void theDemoUsersGetSshLoginsFromTheirRoles() throws Exception {
+    assertThat(demo.server().config().roles()).extracting(role -> role.name()).contains("employee", "operator");
+    var policy = dev.portcullis.policy.PolicySnapshot.of(demo.server().config());
+    var alice = new dev.portcullis.identity.Identity("alice", "alice@example.com", java.util.List.of("dev"),
+        java.util.Map.of(), "local", "alice");
+    var bob = new dev.portcullis.identity.Identity("bob", "bob@example.com", java.util.List.of("ops"),
+        java.util.Map.of(), "local", "bob");
+
+    assertThat(policy.sshGrant(alice).logins()).containsExactly("alice");
+    assertThat(policy.sshGrant(bob).logins()).containsExactlyInAnyOrder("bob", "ops");
+    var demoNode = new dev.portcullis.policy.NodeResource("demo-node", java.util.Map.of("env", "demo"));
+    assertThat(policy.sudoFor(bob, demoNode, "ops")).isTrue();
+    assertThat(policy.sudoFor(alice, demoNode, "alice")).isFalse();
+  }
 }

@@ -1,9 +1,5 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.audit.AuditCode;
@@ -12,6 +8,7 @@ import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.GateResult;
 import dev.portcullis.http.server.RequestGate;
 import dev.portcullis.http.server.SimpleResponse;
+import dev.portcullis.http.web.Html;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.policy.AccessRequest;
 import dev.portcullis.policy.Decision;

@@ -1,12 +1,9 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.GateResult;
 import dev.portcullis.http.server.SimpleResponse;
+import dev.portcullis.http.web.Forms;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;

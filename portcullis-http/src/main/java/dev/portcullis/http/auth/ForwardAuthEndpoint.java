@@ -1,14 +1,11 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.crypto.IdentityAssertions;
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
 import dev.portcullis.http.server.internal.PathNormalizer;
+import dev.portcullis.http.web.Forms;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.policy.AccessRequest;
 import dev.portcullis.policy.Decision;

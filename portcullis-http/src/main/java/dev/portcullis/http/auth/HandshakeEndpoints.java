@@ -1,12 +1,11 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
 import dev.portcullis.session.Session;
 import java.io.IOException;
 import java.net.URI;

@@ -1,12 +1,10 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Html;
 import dev.portcullis.oidc.OidcException;
 import dev.portcullis.session.Session;
 import dev.portcullis.session.SessionRefs;

@@ -1,10 +1,7 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import dev.portcullis.http.server.ClientRequest;
+import dev.portcullis.http.web.Cookies;
 import dev.portcullis.session.Session;
 import java.util.Optional;
 

@@ -1,13 +1,12 @@
 package dev.portcullis.http.auth;
 
-import dev.portcullis.http.web.Cookies;
-import dev.portcullis.http.web.Forms;
-import dev.portcullis.http.web.Html;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
+import dev.portcullis.http.web.Cookies;
+import dev.portcullis.http.web.Forms;
+import dev.portcullis.http.web.Html;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.localauth.LocalAuthenticator;
 import dev.portcullis.oidc.AuthorizationStart;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       NodesCommand.class,
       UsersCommand.class,
       CaCommand.class,
+      dev.portcullis.node.agent.NodeCommand.class,
       dev.portcullis.cli.LoginCommand.class,
       dev.portcullis.cli.StatusCommand.class,
       dev.portcullis.cli.LogoutCommand.class,

@@ -41,10 +41,24 @@ public final class DemoConfig {
           - name: employee
             allow:
               app_labels: {"*": ["*"]}
+              node_labels: {env: [demo]}
+              logins: ["{{internal.username}}"]
+            options:
+              max_session_ttl: 8h
+          - name: operator
+            allow:
+              node_labels: {"*": ["*"]}
+              logins: [ops]
+              sudo: true
+            options:
+              max_session_ttl: 2h
+              port_forwarding: true
 
         role_mappings:
           - everyone: true
             roles: [employee]
+          - groups: [ops]
+            roles: [operator]
 
         apps:
           - name: whoami
