@@ -2,6 +2,10 @@ package dev.portcullis.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.audit.AuditCode;
+import dev.portcullis.config.IdentityProviderConfig;
+import dev.portcullis.config.LocalProviderConfig;
+import dev.portcullis.config.OidcProviderConfig;
+import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.http.api.ApiJson.ApiError;
 import dev.portcullis.http.auth.GateServices;
 import dev.portcullis.http.auth.GateSnapshot;
@@ -93,6 +97,9 @@ final class NodeApi {
     PolicySnapshot policy = snapshot.policy().snapshot();
     Map<String, Boolean> accounts = new TreeMap<>();
     for (Identity identity : ssh.sshUsers().all()) {
+      if (!stillKnown(identity, snapshot.config())) {
+        continue;
+      }
       for (String login : ssh.nodePrincipals().principalsFor(identity, resource, policy)) {
         accounts.merge(login, policy.sudoFor(identity, resource, login), Boolean::logicalOr);
       }
@@ -112,10 +119,28 @@ final class NodeApi {
     Map<String, String> query = Forms.parse(request.rawQuery());
     String login = query.getOrDefault("login", "");
     Optional<Identity> identity = ssh.sshUsers().byKeyId(query.getOrDefault("key_id", ""));
-    boolean allowed = identity.isPresent() && ssh.nodePrincipals()
+    boolean allowed = identity.isPresent() && stillKnown(identity.get(), snapshot.config()) && ssh.nodePrincipals()
         .principalsFor(identity.get(), new NodeResource(node.name(), node.labels()), snapshot.policy().snapshot())
         .contains(login);
     return SimpleResponse.text(200, allowed ? login + "\n" : "");
+  }
+
+  /**
+   * Whether the current configuration still has {@code identity}'s user: a local user must still be listed, and
+   * any user's provider must still be configured. A deleted user keeps no node login and no account, whatever
+   * certificates they still hold. OIDC users are vouched for by their provider at sign-in and session refresh.
+   */
+  private static boolean stillKnown(Identity identity, PortcullisConfig config) {
+    for (IdentityProviderConfig provider : config.identityProviders()) {
+      if (provider.name().equals(identity.provider())) {
+        return switch (provider) {
+          case LocalProviderConfig local -> local.users().stream()
+              .anyMatch(user -> user.username().equals(identity.username()));
+          case OidcProviderConfig oidc -> true;
+        };
+      }
+    }
+    return false;
   }
 
   /** The node whose credential ({@code name.secret}) the request carries; compared by hash in constant time. */
