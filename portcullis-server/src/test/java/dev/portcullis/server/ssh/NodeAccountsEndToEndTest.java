@@ -24,9 +24,9 @@ class NodeAccountsEndToEndTest {
         - name: local
           type: local
           users:
-            - username: alice
-              email: alice@example.com
-              groups: [dev, ops]
+      {ALICE}
+            - username: bob
+              groups: [sales]
               password_hash: "{HASH}"
       roles:
         - name: dev
@@ -48,6 +48,13 @@ class NodeAccountsEndToEndTest {
           upstream: {WHOAMI}
       """;
   private static final String OPS_MAPPING = "  - groups: [ops]\n    roles: [ops]\n";
+  /** Listed under {@code users:} of CONFIG, unless deleted. */
+  private static final String ALICE = """
+            - username: alice
+              email: alice@example.com
+              groups: [dev, ops]
+              password_hash: "{HASH}"
+      """;
 
   private String login;
   private String ops;
@@ -59,7 +66,7 @@ class NodeAccountsEndToEndTest {
     RealHost.require();
     login = RealHost.throwawayName("pce2e");
     ops = RealHost.throwawayName("pce2e");
-    fixture = SshFixture.start(config(true));
+    fixture = SshFixture.start(config(true, true));
     alice = fixture.user("alice");
     CliUser.Run signedIn = alice.login(TestServer.PASSWORD + "\n", "--proxy", fixture.proxy().toString(),
         "--user", "alice", "--password-stdin");
@@ -96,7 +103,7 @@ class NodeAccountsEndToEndTest {
     heartbeat();
     assertThat(RealHost.sudoRule(ops)).isPresent();
     try {
-      fixture.reconfigure(config(false));
+      fixture.reconfigure(config(false, true));
       // The principals check follows the reloaded roles at once, before the agent even runs.
       int mark = fixture.web1.sshd.logMark();
       SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
@@ -110,7 +117,7 @@ class NodeAccountsEndToEndTest {
       assertThat(RealHost.sudoRule(ops)).isEmpty();
       assertThat(RealHost.accountExists(login)).isTrue();
     } finally {
-      fixture.reconfigure(config(true));
+      fixture.reconfigure(config(true, true));
     }
     assertThat(heartbeat().created()).containsExactly(ops);
     assertThat(RealHost.sudoRule(ops)).isPresent();
@@ -140,6 +147,28 @@ class NodeAccountsEndToEndTest {
     assertThat(alice.ssh(fixture.web1.sshd.port(), login, "true").exitCode()).isZero();
   }
 
+  @Test
+  void refusesAliceAndRemovesHerAccountsOnceSheIsDeletedFromTheLocalUsers() throws Exception {
+    heartbeat();
+    try {
+      fixture.reconfigure(config(true, false));
+      // Her certificate is still valid, but the server no longer knows her: no node may let her in.
+      int mark = fixture.web1.sshd.logMark();
+      SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
+          alice.ssh(fixture.web1.sshd.port(), login, "true"));
+
+      ReconcileReport deleted = heartbeat();
+
+      assertThat(deleted.removed()).containsExactlyInAnyOrder(login, ops);
+      assertThat(deleted.sudoRevoked()).containsExactly(ops);
+      assertThat(RealHost.accountExists(login)).isFalse();
+      assertThat(RealHost.sudoRule(ops)).isEmpty();
+    } finally {
+      fixture.reconfigure(config(true, true));
+    }
+    assertThat(heartbeat().created()).containsExactlyInAnyOrder(login, ops);
+  }
+
   /** One heartbeat of the node agent; it must succeed completely. */
   private ReconcileReport heartbeat() throws Exception {
     var result = fixture.web1.heartbeat();
@@ -147,8 +176,9 @@ class NodeAccountsEndToEndTest {
     return result.accounts().orElseThrow();
   }
 
-  private String config(boolean opsMapped) {
+  private String config(boolean opsMapped, boolean aliceListed) {
     return CONFIG.replace("{LOGIN}", login).replace("{OPS}", ops)
-        .replace("{OPS_MAPPING}\n", opsMapped ? OPS_MAPPING : "");
+        .replace("{OPS_MAPPING}\n", opsMapped ? OPS_MAPPING : "")
+        .replace("{ALICE}\n", aliceListed ? ALICE : "");
   }
 }
