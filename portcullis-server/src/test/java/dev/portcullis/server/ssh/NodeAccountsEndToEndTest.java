@@ -52,9 +52,11 @@ class NodeAccountsEndToEndTest {
   private static final String ALICE = """
             - username: alice
               email: alice@example.com
-              groups: [dev, ops]
+              groups: [{GROUPS}]
               password_hash: "{HASH}"
       """;
+
+  private static final String ALICE_GROUPS = "dev, ops";
 
   private String login;
   private String ops;
@@ -66,7 +68,7 @@ class NodeAccountsEndToEndTest {
     RealHost.require();
     login = RealHost.throwawayName("pce2e");
     ops = RealHost.throwawayName("pce2e");
-    fixture = SshFixture.start(config(true, true));
+    fixture = SshFixture.start(config(true, ALICE_GROUPS));
     alice = fixture.user("alice");
     CliUser.Run signedIn = alice.login(TestServer.PASSWORD + "\n", "--proxy", fixture.proxy().toString(),
         "--user", "alice", "--password-stdin");
@@ -103,7 +105,7 @@ class NodeAccountsEndToEndTest {
     heartbeat();
     assertThat(RealHost.sudoRule(ops)).isPresent();
     try {
-      fixture.reconfigure(config(false, true));
+      fixture.reconfigure(config(false, ALICE_GROUPS));
       // The principals check follows the reloaded roles at once, before the agent even runs.
       int mark = fixture.web1.sshd.logMark();
       SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
@@ -117,7 +119,7 @@ class NodeAccountsEndToEndTest {
       assertThat(RealHost.sudoRule(ops)).isEmpty();
       assertThat(RealHost.accountExists(login)).isTrue();
     } finally {
-      fixture.reconfigure(config(true, true));
+      fixture.reconfigure(config(true, ALICE_GROUPS));
     }
     assertThat(heartbeat().created()).containsExactly(ops);
     assertThat(RealHost.sudoRule(ops)).isPresent();
@@ -151,7 +153,7 @@ class NodeAccountsEndToEndTest {
   void refusesAliceAndRemovesHerAccountsOnceSheIsDeletedFromTheLocalUsers() throws Exception {
     heartbeat();
     try {
-      fixture.reconfigure(config(true, false));
+      fixture.reconfigure(config(true, null));
       // Her certificate is still valid, but the server no longer knows her: no node may let her in.
       int mark = fixture.web1.sshd.logMark();
       SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
@@ -164,9 +166,29 @@ class NodeAccountsEndToEndTest {
       assertThat(RealHost.accountExists(login)).isFalse();
       assertThat(RealHost.sudoRule(ops)).isEmpty();
     } finally {
-      fixture.reconfigure(config(true, true));
+      fixture.reconfigure(config(true, ALICE_GROUPS));
     }
     assertThat(heartbeat().created()).containsExactlyInAnyOrder(login, ops);
+  }
+
+  @Test
+  void removesTheOpsAccountOnceAnAdminTakesAliceOutOfTheOpsGroup() throws Exception {
+    heartbeat();
+    try {
+      fixture.reconfigure(config(true, "dev"));
+      int mark = fixture.web1.sshd.logMark();
+      SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
+          alice.ssh(fixture.web1.sshd.port(), ops, "true"));
+
+      ReconcileReport moved = heartbeat();
+
+      assertThat(moved.removed()).containsExactly(ops);
+      assertThat(moved.sudoRevoked()).containsExactly(ops);
+      assertThat(RealHost.accountExists(login)).isTrue();
+    } finally {
+      fixture.reconfigure(config(true, ALICE_GROUPS));
+    }
+    assertThat(heartbeat().created()).containsExactly(ops);
   }
 
   /** One heartbeat of the node agent; it must succeed completely. */
@@ -176,9 +198,10 @@ class NodeAccountsEndToEndTest {
     return result.accounts().orElseThrow();
   }
 
-  private String config(boolean opsMapped, boolean aliceListed) {
+  /** The configuration with or without the ops mapping, and alice in {@code aliceGroups} or (null) deleted. */
+  private String config(boolean opsMapped, String aliceGroups) {
     return CONFIG.replace("{LOGIN}", login).replace("{OPS}", ops)
         .replace("{OPS_MAPPING}\n", opsMapped ? OPS_MAPPING : "")
-        .replace("{ALICE}\n", aliceListed ? ALICE : "");
+        .replace("{ALICE}\n", aliceGroups == null ? "" : ALICE.replace("{GROUPS}", aliceGroups));
   }
 }
