@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.server.TestServer;
 import dev.portcullis.testing.MockOAuth2ServerProcess;
-import dev.portcullis.testing.openssh.Command;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -122,11 +120,7 @@ class CliBrowserLoginEndToEndTest {
   private void assertSshWorks(CliUser user, String keyId) throws Exception {
     var beat = fixture.web1.heartbeat();
     assertThat(beat.ok()).as(beat::summary).isTrue();
-    int mark = fixture.web1.sshd.logMark();
-    Command.Result ssh = user.ssh(fixture.web1.sshd.port(), login, "id", "-un");
-    assertThat(ssh.exitCode()).as(() -> ssh.describe() + "\n" + fixture.web1.logSince(mark)).isZero();
+    SshAttempt ssh = fixture.web1.ssh(user, login, "id", "-un").assertLoggedIn(keyId);
     assertThat(ssh.stdout()).isEqualTo(login + "\n");
-    assertThat(fixture.web1.sshd.awaitLog(mark, "Accepted certificate ID \"" + keyId + "\"", Duration.ofSeconds(5)))
-        .as(() -> fixture.web1.logSince(mark)).isTrue();
   }
 }

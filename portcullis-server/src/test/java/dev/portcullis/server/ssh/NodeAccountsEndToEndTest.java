@@ -3,8 +3,6 @@ package dev.portcullis.server.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.node.accounts.ReconcileReport;
-import dev.portcullis.server.TestServer;
-import dev.portcullis.testing.openssh.Command;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,8 +68,7 @@ class NodeAccountsEndToEndTest {
     ops = RealHost.throwawayName("pce2e");
     fixture = SshFixture.start(config(true, ALICE_GROUPS));
     alice = fixture.user("alice");
-    CliUser.Run signedIn = alice.login(TestServer.PASSWORD + "\n", "--proxy", fixture.proxy().toString(),
-        "--user", "alice", "--password-stdin");
+    CliUser.Run signedIn = fixture.passwordLogin(alice, "alice");
     assertThat(signedIn.exitCode()).as(signedIn::describe).isZero();
   }
 
@@ -91,12 +88,11 @@ class NodeAccountsEndToEndTest {
     assertThat(RealHost.sudoRule(ops)).hasValueSatisfying(rule -> assertThat(rule).contains(ops + " ALL=(ALL:ALL) NOPASSWD:ALL"));
     assertThat(RealHost.sudoRule(login)).isEmpty();
     // The real sudo decides, in a real login session through the whole chain.
-    Command.Result asOps = alice.ssh(fixture.web1.sshd.port(), ops, "sudo", "-n", "id", "-un");
-    assertThat(asOps.exitCode()).as(asOps::describe).isZero();
+    SshAttempt asOps = fixture.web1.ssh(alice, ops, "sudo", "-n", "id", "-un").assertLoggedIn("alice@local");
     assertThat(asOps.stdout()).isEqualTo("root\n");
-    Command.Result asDev = alice.ssh(fixture.web1.sshd.port(), login, "sudo", "-n", "id", "-un");
-    assertThat(asDev.stderr()).as(asDev::describe).doesNotContain("Permission denied (publickey)");
-    assertThat(asDev.exitCode()).as(asDev::describe).isEqualTo(1);
+    SshAttempt asDev = fixture.web1.ssh(alice, login, "sudo", "-n", "id", "-un");
+    assertThat(asDev.result().stderr()).as(asDev.result()::describe).contains("sudo: a password is required");
+    assertThat(asDev.result().exitCode()).as(asDev.result()::describe).isEqualTo(1);
     assertThat(asDev.stdout()).isEmpty();
   }
 
@@ -107,9 +103,7 @@ class NodeAccountsEndToEndTest {
     try {
       fixture.reconfigure(config(false, ALICE_GROUPS));
       // The principals check follows the reloaded roles at once, before the agent even runs.
-      int mark = fixture.web1.sshd.logMark();
-      SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
-          alice.ssh(fixture.web1.sshd.port(), ops, "true"));
+      fixture.web1.ssh(alice, ops, "true").assertRefusedByPrincipals();
 
       ReconcileReport report = heartbeat();
 
@@ -146,7 +140,7 @@ class NodeAccountsEndToEndTest {
     ReconcileReport unlocked = heartbeat();
     assertThat(unlocked.created()).containsExactlyInAnyOrder(login, ops);
     assertThat(unlocked.sudoGranted()).containsExactly(ops);
-    assertThat(alice.ssh(fixture.web1.sshd.port(), login, "true").exitCode()).isZero();
+    fixture.web1.ssh(alice, login, "true").assertLoggedIn("alice@local");
   }
 
   @Test
@@ -155,9 +149,7 @@ class NodeAccountsEndToEndTest {
     try {
       fixture.reconfigure(config(true, null));
       // Her certificate is still valid, but the server no longer knows her: no node may let her in.
-      int mark = fixture.web1.sshd.logMark();
-      SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
-          alice.ssh(fixture.web1.sshd.port(), login, "true"));
+      fixture.web1.ssh(alice, login, "true").assertRefusedByPrincipals();
 
       ReconcileReport deleted = heartbeat();
 
@@ -176,9 +168,7 @@ class NodeAccountsEndToEndTest {
     heartbeat();
     try {
       fixture.reconfigure(config(true, "dev"));
-      int mark = fixture.web1.sshd.logMark();
-      SshAccessEndToEndTest.assertRefusedByPrincipals(fixture.web1, mark,
-          alice.ssh(fixture.web1.sshd.port(), ops, "true"));
+      fixture.web1.ssh(alice, ops, "true").assertRefusedByPrincipals();
 
       ReconcileReport moved = heartbeat();
 

@@ -89,6 +89,12 @@ final class SshFixture implements AutoCloseable {
         server.certificate());
   }
 
+  /** {@code portcullis login --user USERNAME --password-stdin} as {@code user}, with the test password. */
+  CliUser.Run passwordLogin(CliUser user, String username) {
+    return user.login(TestServer.PASSWORD + "\n", "--proxy", proxy().toString(), "--user", username,
+        "--password-stdin");
+  }
+
   /** Another node on this machine, with its own sshd, joined with a fresh token. */
   TestNode joinNode(String name, Map<String, String> labels) throws IOException, NodeAgentException {
     TestNode node = TestNode.start(dir.resolve(name), name);

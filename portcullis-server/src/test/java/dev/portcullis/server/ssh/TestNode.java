@@ -13,6 +13,7 @@ import dev.portcullis.node.agent.SshdControl;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.NodeSshd;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,16 @@ final class TestNode implements AutoCloseable {
   /** One heartbeat of the real agent ({@code portcullis node run --once}). */
   HeartbeatResult heartbeat() throws NodeAgentException {
     return agent.heartbeat();
+  }
+
+  /** {@code user} runs the real ssh to this node as {@code login}, with the config block their CLI printed. */
+  SshAttempt ssh(CliUser user, String login, String... remoteCommand) {
+    int mark = sshd.logMark();
+    try {
+      return new SshAttempt(this, mark, user.ssh(sshd.port(), login, remoteCommand));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Runs the drop-in's principals command by hand, as sshd would (but as root), for {@code login} and {@code keyId}. */
