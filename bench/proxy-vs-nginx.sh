@@ -31,7 +31,11 @@ CLIENT_CPU="${CLIENT_CPU:-0}"
 # - a fixed, pre-touched 512 MB heap: no heap resizing or page faults while measuring.
 # - ActiveProcessorCount=1: the JVM and Netty size their thread pools (one event loop, one GC thread)
 #   for the single core they get, even where the affinity mask is not honoured.
+# - --sun-misc-unsafe-memory-access=allow: on Java 25 Netty turns its Unsafe buffer access off unless this
+#   is given ("io.netty.noUnsafe=true by default on Java 25+"), and every buffer byte then goes through
+#   bounds- and scope-checked ByteBuffer calls; on this box that costs Portcullis 10-15% CPU per request.
 DEFAULT_JVM_FLAGS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:ActiveProcessorCount=1"
+DEFAULT_JVM_FLAGS+=" --sun-misc-unsafe-memory-access=allow"
 JVM_FLAGS="${PORTCULLIS_JVM_FLAGS:-$DEFAULT_JVM_FLAGS} ${EXTRA_JVM_FLAGS:-}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -265,10 +269,23 @@ log "checked: no cookie and a tampered cookie are refused; the session gets 200,
 
 # --- measure -------------------------------------------------------------------------------------------
 # Both proxies get the same request: same Host and Cookie header bytes (nginx just forwards the cookie).
-run_wrk() { # url, port, seconds -> the BENCH line
-  local out
+# Besides wrk's figures, the CPU time the proxy and the upstream used is read from /proc before and after,
+# so that CPU per request can be compared even when other processes steal time from the servers' core.
+upstream_pid="${pids[0]}"; nginx_pid="${pids[1]}"; portcullis_pid="${pids[2]}"
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cpu_ticks() { # pid: user+system ticks of the process and its children (nginx workers), all threads
+  local pid total=0
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+run_wrk() { # url, port, seconds, proxy pid -> the BENCH line plus CPU figures
+  local out p0 u0 t0 p1 u1 t1
+  p0="$(cpu_ticks "$4")"; u0="$(cpu_ticks "$upstream_pid")"; t0="$(date +%s%N)"
   out="$(taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s "$lua" \
     -H "Host: $APP_HOST:$2" -H "Cookie: _portcullis=$session" "$1")" || die "wrk failed: $out"
+  p1="$(cpu_ticks "$4")"; u1="$(cpu_ticks "$upstream_pid")"; t1="$(date +%s%N)"
   echo "$out" >>"$work/wrk.log"
   local line
   line="$(grep '^BENCH ' <<<"$out")" || die "wrk printed no BENCH line: $out"
@@ -276,17 +293,17 @@ run_wrk() { # url, port, seconds -> the BENCH line
   [ "$(field non2xx)" = 0 ] || die "$1: non-2xx responses ($(field statuses)); the run is invalid"
   [ "$(field socket_errors)" = 0 ] || die "$1: socket errors; the run is invalid:\n$out"
   [ "$(field requests)" -gt 0 ] || die "$1: no requests completed"
-  echo "$line"
+  echo "$line proxy_cpu_us=$(((p1 - p0) * TICK_US)) upstream_cpu_us=$(((u1 - u0) * TICK_US)) wall_us=$(((t1 - t0) / 1000))"
 }
-measure() { # name, url, port
+measure() { # name, url, port, pid
   log "$1: warm-up ${WARMUP}s"
-  run_wrk "$2" "$3" "$WARMUP" >/dev/null
+  run_wrk "$2" "$3" "$WARMUP" "$4" >/dev/null
   log "$1: measuring ${DURATION}s"
-  run_wrk "$2" "$3" "$DURATION"
+  run_wrk "$2" "$3" "$DURATION" "$4"
 }
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-nginx_line="$(measure nginx "https://127.0.0.1:$NGINX_PORT/" "$NGINX_PORT")"
-portcullis_line="$(measure portcullis "https://127.0.0.1:$PORTCULLIS_PORT/" "$PORTCULLIS_PORT")"
+nginx_line="$(measure nginx "https://127.0.0.1:$NGINX_PORT/" "$NGINX_PORT" "$nginx_pid")"
+portcullis_line="$(measure portcullis "https://127.0.0.1:$PORTCULLIS_PORT/" "$PORTCULLIS_PORT" "$portcullis_pid")"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Portcullis must still be answering with the session (no sign-in redirect crept in).
@@ -294,22 +311,38 @@ reply="$(curl_k -w ' %{http_code}' -H "Cookie: _portcullis=$session" "$app_url/"
 [ "$reply" = "$BODY 200" ] || die "after the run Portcullis answered: ${reply:0:300}"
 
 # --- report ----------------------------------------------------------------------------------------------
-get() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-n_rps="$(get "$nginx_line" rps)"; p_rps="$(get "$portcullis_line" rps)"
-n_p50="$(get "$nginx_line" p50_us)"; p_p50="$(get "$portcullis_line" p50_us)"
-n_p99="$(get "$nginx_line" p99_us)"; p_p99="$(get "$portcullis_line" p99_us)"
-n_req="$(get "$nginx_line" requests)"; p_req="$(get "$portcullis_line" requests)"
-awk -v nr="$n_rps" -v pr="$p_rps" -v n50="$n_p50" -v p50="$p_p50" -v n99="$n_p99" -v p99="$p_p99" \
-    -v nq="$n_req" -v pq="$p_req" -v d="$DURATION" -v w="$WARMUP" -v c="$CONNECTIONS" -v t="$THREADS" \
-    -v lb="$load_before" -v la="$load_after" -v jvm="$JVM_FLAGS" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" 'BEGIN {
+awk -v n="$nginx_line" -v p="$portcullis_line" -v d="$DURATION" -v w="$WARMUP" -v c="$CONNECTIONS" -v t="$THREADS" \
+    -v lb="$load_before" -v la="$load_after" -v jvm="$JVM_FLAGS" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" '
+function parse(line, into,    parts, i, kv) {
+  split(line, parts, " ")
+  for (i in parts) if (split(parts[i], kv, "=") == 2) into[kv[1]] = kv[2]
+}
+function row(name, f) {
+  printf "%-34s %9.0f %8.2f %8.2f %10d %11.1f %11.1f %9.0f%%\n", name, f["rps"], f["p50_us"] / 1000,
+    f["p99_us"] / 1000, f["requests"], f["proxy_cpu_us"] / f["requests"], f["upstream_cpu_us"] / f["requests"],
+    100 * (f["proxy_cpu_us"] + f["upstream_cpu_us"]) / f["wall_us"]
+}
+BEGIN {
+  parse(n, N); parse(p, P)
   printf "\nPortcullis vs nginx, HTTPS keep-alive, wrk -t%d -c%d, %ds measured after %ds warm-up each\n", t, c, d, w
   printf "servers on CPU %s, wrk on CPU %s; load average before %s, after %s\n", scpu, ccpu, lb, la
   printf "Portcullis JVM: %s\n\n", jvm
-  printf "%-34s %12s %10s %10s %12s\n", "proxy", "req/s", "p50 ms", "p99 ms", "requests"
-  printf "%-34s %12.0f %10.2f %10.2f %12d\n", "nginx (keep-alive pool)", nr, n50 / 1000, n99 / 1000, nq
-  printf "%-34s %12.0f %10.2f %10.2f %12d\n", "Portcullis (auth+policy+assertion)", pr, p50 / 1000, p99 / 1000, pq
-  printf "\nreq/s ratio  Portcullis / nginx      = %.2fx  (target >= 0.80x: %s)\n", pr / nr, (pr / nr >= 0.8) ? "met" : "NOT met"
-  printf "p99 ratio    nginx / Portcullis      = %.2fx  (1.00 = equal, lower = Portcullis slower)\n", n99 / p99
-  printf "             Portcullis p99 is %.2fx nginx p99\n", p99 / n99
+  printf "%-34s %9s %8s %8s %10s %11s %11s %10s\n", "proxy", "req/s", "p50 ms", "p99 ms", "requests",
+    "proxy us/r", "upstr us/r", "CPU " scpu " used"
+  row("nginx (keep-alive pool)", N)
+  row("Portcullis (auth+policy+assertion)", P)
+  rps = P["rps"] / N["rps"]
+  printf "\nreq/s ratio  Portcullis / nginx = %.2fx  (target >= 0.80x: %s)\n", rps, (rps >= 0.8) ? "met" : "NOT met"
+  printf "p99 ratio    nginx / Portcullis = %.2fx  (Portcullis p99 is %.2fx nginx p99; higher ratio = better)\n",
+    N["p99_us"] / P["p99_us"], P["p99_us"] / N["p99_us"]
+  nc = (N["proxy_cpu_us"] + N["upstream_cpu_us"]) / N["requests"]
+  pc = (P["proxy_cpu_us"] + P["upstream_cpu_us"]) / P["requests"]
+  printf "CPU ratio    nginx / Portcullis CPU per request (proxy + upstream) = %.2fx\n", nc / pc
+  printf "             (the req/s ratio to expect on an otherwise idle core %s)\n", scpu
+  busy = 100 * (N["proxy_cpu_us"] + N["upstream_cpu_us"]) / N["wall_us"]
+  busy2 = 100 * (P["proxy_cpu_us"] + P["upstream_cpu_us"]) / P["wall_us"]
+  if (busy < 85 || busy2 < 85)
+    printf "WARNING: the servers got only %.0f%% / %.0f%% of CPU %s: other processes competed for it, so req/s and\n" \
+      "         p99 are noisy; the CPU ratio is the steadier figure.\n", busy, busy2, scpu
   printf "every response was 2xx; no socket errors\n"
 }'
