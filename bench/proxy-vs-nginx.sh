@@ -7,12 +7,14 @@
 # authorized (policy engine) and forwarded with the signed X-Portcullis-Jwt-Assertion header.
 #
 # Layout on a 2-core box: the servers (upstream, nginx proxy, Portcullis) on core 1, wrk on core 0.
-# The proxies are measured one after the other, each with a warm-up run first, with the same wrk
-# settings and the same request bytes (Host and Cookie headers included). A run in which any response
+# The proxies are measured one after the other (never at once), each after a warm-up run, with the
+# same wrk settings and the same request bytes (Host and Cookie headers included), in alternating
+# slices so that background load drifts over both alike. A run in which any response
 # is not 2xx, or any socket error happens, is invalid: the script then fails.
 #
 # Usage: bench/proxy-vs-nginx.sh
-# Knobs (environment): WARMUP=25 DURATION=20 CONNECTIONS=50 THREADS=1 SERVER_CPU=1 CLIENT_CPU=0
+# Knobs (environment): WARMUP=25 NGINX_WARMUP=5 DURATION=20 ROUNDS=4 CONNECTIONS=50 THREADS=1
+#   SERVER_CPU=1 CLIENT_CPU=0
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended, e.g. a JFR recording),
 #   KEEP_WORKDIR=1 (keep configs and logs), JAVA_HOME,
 #   NICE=-10 (default -10 as root, else 0: run servers and wrk at that nice value; on a shared box this keeps
@@ -22,8 +24,10 @@
 # Prints a table and exits 0 when the run was valid, whatever the ratio.
 set -euo pipefail
 
-WARMUP="${WARMUP:-25}" # Portcullis JIT needs about 20 s of this load to settle (C2 quiet)
-DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-25}"            # Portcullis: its JIT needs about 20 s of this load to settle
+NGINX_WARMUP="${NGINX_WARMUP:-5}" # nginx has nothing to compile; this only warms caches and connections
+DURATION="${DURATION:-20}"        # measured seconds per proxy ...
+ROUNDS="${ROUNDS:-4}"             # ... taken in this many alternating slices
 CONNECTIONS="${CONNECTIONS:-50}"
 THREADS="${THREADS:-1}"
 SERVER_CPU="${SERVER_CPU:-1}"
@@ -313,15 +317,27 @@ run_wrk() { # url, port, seconds, proxy pid -> the BENCH line plus CPU figures
   [ "$(field requests)" -gt 0 ] || die "$1: no requests completed"
   echo "$line proxy_cpu_us=$(((p1 - p0) * TICK_US)) upstream_cpu_us=$(((u1 - u0) * TICK_US)) wall_us=$(((t1 - t0) / 1000))"
 }
-measure() { # name, url, port, pid
-  log "$1: warm-up ${WARMUP}s"
-  run_wrk "$2" "$3" "$WARMUP" "$4" >/dev/null
-  log "$1: measuring ${DURATION}s"
-  run_wrk "$2" "$3" "$DURATION" "$4"
-}
+nginx_args=("https://127.0.0.1:$NGINX_PORT/" "$NGINX_PORT" "$nginx_pid")
+portcullis_args=("https://127.0.0.1:$PORTCULLIS_PORT/" "$PORTCULLIS_PORT" "$portcullis_pid")
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-nginx_line="$(measure nginx "https://127.0.0.1:$NGINX_PORT/" "$NGINX_PORT" "$nginx_pid")"
-portcullis_line="$(measure portcullis "https://127.0.0.1:$PORTCULLIS_PORT/" "$PORTCULLIS_PORT" "$portcullis_pid")"
+log "warm-up: nginx ${NGINX_WARMUP}s, Portcullis ${WARMUP}s"
+run_wrk "${nginx_args[0]}" "${nginx_args[1]}" "$NGINX_WARMUP" "${nginx_args[2]}" >/dev/null
+run_wrk "${portcullis_args[0]}" "${portcullis_args[1]}" "$WARMUP" "${portcullis_args[2]}" >/dev/null
+# The measured time is cut into slices taken in ABBA order (nginx, Portcullis, Portcullis, nginx, ...),
+# so that load which other processes put on the box drifts over both proxies alike.
+slice="$(awk -v d="$DURATION" -v r="$ROUNDS" 'BEGIN { s = d / r; print (s == int(s)) ? s : int(s) + 1 }')"
+nginx_lines=""; portcullis_lines=""
+for round in $(seq "$ROUNDS"); do
+  order="nginx portcullis"; [ $((round % 2)) = 0 ] && order="portcullis nginx"
+  for proxy in $order; do
+    log "round $round/$ROUNDS: $proxy ${slice}s"
+    if [ "$proxy" = nginx ]; then
+      nginx_lines+="$(run_wrk "${nginx_args[0]}" "${nginx_args[1]}" "$slice" "${nginx_args[2]}")"$'\n'
+    else
+      portcullis_lines+="$(run_wrk "${portcullis_args[0]}" "${portcullis_args[1]}" "$slice" "${portcullis_args[2]}")"$'\n'
+    fi
+  done
+done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Portcullis must still be answering with the session (no sign-in redirect crept in).
@@ -329,38 +345,57 @@ reply="$(curl_k -w ' %{http_code}' -H "Cookie: _portcullis=$session" "$app_url/"
 [ "$reply" = "$BODY 200" ] || die "after the run Portcullis answered: ${reply:0:300}"
 
 # --- report ----------------------------------------------------------------------------------------------
-awk -v n="$nginx_line" -v p="$portcullis_line" -v d="$DURATION" -v w="$WARMUP" -v c="$CONNECTIONS" -v t="$THREADS" \
-    -v lb="$load_before" -v la="$load_after" -v jvm="$JVM_FLAGS" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" -v nv="$NICE" '
-function parse(line, into,    parts, i, kv) {
-  split(line, parts, " ")
-  for (i in parts) if (split(parts[i], kv, "=") == 2) into[kv[1]] = kv[2]
+# req/s and CPU per request come from the totals over all slices; p50 and p99 are the medians of the
+# slices' own percentiles (wrk cannot merge histograms across runs).
+awk -v nl="$nginx_lines" -v pl="$portcullis_lines" -v d="$DURATION" -v w="$WARMUP" -v nw="$NGINX_WARMUP" \
+    -v rounds="$ROUNDS" -v slice="$slice" -v c="$CONNECTIONS" -v t="$THREADS" -v lb="$load_before" \
+    -v la="$load_after" -v jvm="$JVM_FLAGS" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" -v nv="$NICE" '
+function median(list,    a, n, i, j, x) {
+  n = split(list, a, " ")
+  for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > x + 0; j--) a[j + 1] = a[j]; a[j + 1] = x }
+  return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function row(name, f) {
-  printf "%-34s %9.0f %8.2f %8.2f %10d %11.1f %11.1f %9.0f%%\n", name, f["rps"], f["p50_us"] / 1000,
-    f["p99_us"] / 1000, f["requests"], f["proxy_cpu_us"] / f["requests"], f["upstream_cpu_us"] / f["requests"],
-    100 * (f["proxy_cpu_us"] + f["upstream_cpu_us"]) / f["wall_us"]
+function total(lines, F,    rows, r, n, parts, i, kv, f) {
+  n = split(lines, rows, "\n")
+  for (r = 1; r <= n; r++) {
+    if (rows[r] == "") continue
+    delete f
+    split(rows[r], parts, " ")
+    for (i in parts) if (split(parts[i], kv, "=") == 2) f[kv[1]] = kv[2]
+    F["requests"] += f["requests"]; F["duration_us"] += f["duration_us"]; F["wall_us"] += f["wall_us"]
+    F["proxy_cpu_us"] += f["proxy_cpu_us"]; F["upstream_cpu_us"] += f["upstream_cpu_us"]
+    F["p50s"] = F["p50s"] " " f["p50_us"]; F["p99s"] = F["p99s"] " " f["p99_us"]
+    F["slices"] = F["slices"] sprintf(" %.0f", f["rps"])
+  }
+  F["rps"] = F["requests"] / (F["duration_us"] / 1e6)
+  F["p50"] = median(F["p50s"]); F["p99"] = median(F["p99s"])
+  F["cpu"] = (F["proxy_cpu_us"] + F["upstream_cpu_us"]) / F["requests"]
+  F["busy"] = 100 * (F["proxy_cpu_us"] + F["upstream_cpu_us"]) / F["wall_us"]
+}
+function row(name, F) {
+  printf "%-34s %9.0f %8.2f %8.2f %10d %11.1f %11.1f %9.0f%%\n", name, F["rps"], F["p50"] / 1000, F["p99"] / 1000,
+    F["requests"], F["proxy_cpu_us"] / F["requests"], F["upstream_cpu_us"] / F["requests"], F["busy"]
 }
 BEGIN {
-  parse(n, N); parse(p, P)
-  printf "\nPortcullis vs nginx, HTTPS keep-alive, wrk -t%d -c%d, %ds measured after %ds warm-up each\n", t, c, d, w
+  total(nl, N); total(pl, P)
+  printf "\nPortcullis vs nginx, HTTPS keep-alive, wrk -t%d -c%d; %ds measured per proxy in %d alternating slices of %ds,\n",
+    t, c, rounds * slice, rounds, slice
+  printf "after a warm-up of %ds (nginx) and %ds (Portcullis)\n", nw, w
   printf "servers on CPU %s, wrk on CPU %s, nice %s; load average before %s, after %s\n", scpu, ccpu, nv, lb, la
   printf "Portcullis JVM: %s\n\n", jvm
   printf "%-34s %9s %8s %8s %10s %11s %11s %10s\n", "proxy", "req/s", "p50 ms", "p99 ms", "requests",
     "proxy us/r", "upstr us/r", "CPU " scpu " used"
   row("nginx (keep-alive pool)", N)
   row("Portcullis (auth+policy+assertion)", P)
+  printf "req/s per slice: nginx%s; Portcullis%s\n", N["slices"], P["slices"]
   rps = P["rps"] / N["rps"]
   printf "\nreq/s ratio  Portcullis / nginx = %.2fx  (target >= 0.80x: %s)\n", rps, (rps >= 0.8) ? "met" : "NOT met"
   printf "p99 ratio    nginx / Portcullis = %.2fx  (Portcullis p99 is %.2fx nginx p99; higher ratio = better)\n",
-    N["p99_us"] / P["p99_us"], P["p99_us"] / N["p99_us"]
-  nc = (N["proxy_cpu_us"] + N["upstream_cpu_us"]) / N["requests"]
-  pc = (P["proxy_cpu_us"] + P["upstream_cpu_us"]) / P["requests"]
-  printf "CPU ratio    nginx / Portcullis CPU per request (proxy + upstream) = %.2fx\n", nc / pc
-  printf "             (the req/s ratio to expect on an otherwise idle core %s)\n", scpu
-  busy = 100 * (N["proxy_cpu_us"] + N["upstream_cpu_us"]) / N["wall_us"]
-  busy2 = 100 * (P["proxy_cpu_us"] + P["upstream_cpu_us"]) / P["wall_us"]
-  if (busy < 85 || busy2 < 85)
+    N["p99"] / P["p99"], P["p99"] / N["p99"]
+  printf "CPU ratio    nginx / Portcullis CPU per request (proxy + upstream) = %.2fx\n", N["cpu"] / P["cpu"]
+  printf "             (the req/s ratio to expect when nothing else runs on CPU %s)\n", scpu
+  if (N["busy"] < 80 || P["busy"] < 80)
     printf "WARNING: the servers got only %.0f%% / %.0f%% of CPU %s: other processes competed for it, so req/s and\n" \
-      "         p99 are noisy; the CPU ratio is the steadier figure.\n", busy, busy2, scpu
+      "         p99 are noisy; the CPU ratio is the steadier figure.\n", N["busy"], P["busy"], scpu
   printf "every response was 2xx; no socket errors\n"
 }'
