@@ -80,7 +80,8 @@ public final class LocalAuthenticator {
     return new Result.Success(identityOf(provider, user.get()));
   }
 
-  private static Identity identityOf(LocalProviderConfig provider, LocalUserConfig user) {
+  /** The identity of a local user as configured now: what sign-in gives, and what nodes judge the user by. */
+  public static Identity identityOf(LocalProviderConfig provider, LocalUserConfig user) {
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("sub", user.username());
     claims.put("preferred_username", user.username());

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.node.openssh.KeyFiles;
-import dev.portcullis.node.openssh.RealOpenSsh;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.node.accounts.AccountReconciler;
 import dev.portcullis.node.accounts.HostCommands;
-import dev.portcullis.node.openssh.Command;
 import dev.portcullis.node.openssh.KeyFiles;
-import dev.portcullis.node.openssh.NodeSshd;
 import dev.portcullis.node.openssh.SshClient;
 import dev.portcullis.ssh.ca.IssuedCertificate;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.ssh.ca.UserCertificateRequest;
+import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.NodeSshd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class NodeLoginTest {
     AgentPaths paths = AgentPaths.of(dir.resolve("etc/portcullis"), etcSsh.resolve("sshd_config"),
         etcSsh.resolve("sshd_config.d"), etcSsh.resolve("ssh_host_ed25519_key.pub"),
         etcSsh.resolve("portcullis_user_ca.pub"));
-    sshd = NodeSshd.start(paths.sshdConfig(), hostKey, etcSsh.resolve("sshd_config.d"), List.of());
+    sshd = NodeSshd.start(paths.sshdConfig(), hostKey.privateKey(), etcSsh.resolve("sshd_config.d"), List.of());
     SshdControl control = new SshdControl(SshdControl.DEFAULT_SSHD, new SshdControl.Reload.PidFile(sshd.pidFile()));
 
     int mark = sshd.logMark();

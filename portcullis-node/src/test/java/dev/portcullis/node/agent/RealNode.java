@@ -1,7 +1,7 @@
 package dev.portcullis.node.agent;
 
-import dev.portcullis.node.openssh.RealOpenSsh;
 import dev.portcullis.testing.RealComponents;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.portcullis.node.agent;
 
 import dev.portcullis.node.openssh.KeyFiles;
-import dev.portcullis.node.openssh.NodeSshd;
+import dev.portcullis.testing.openssh.NodeSshd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ final class TestHost implements AutoCloseable {
 
   /** Rewrites sshd_config: {@code head}, a test server's settings, {@code tail}. */
   void mainConfig(List<String> head, List<String> tail) {
-    NodeSshd.writeConfig(paths.sshdConfig(), hostKey, 2222, head, tail);
+    NodeSshd.writeConfig(paths.sshdConfig(), hostKey.privateKey(), 2222, head, tail);
   }
 
   Path reloadMarker() {

@@ -1,4 +1,4 @@
-package dev.portcullis.node.openssh;
+package dev.portcullis.testing.openssh;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.portcullis.node.openssh;
+package dev.portcullis.testing.openssh;
 
 import dev.portcullis.testing.RealComponents;
 import java.io.IOException;
