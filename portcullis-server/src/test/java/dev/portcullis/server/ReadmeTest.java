@@ -16,15 +16,42 @@ class ReadmeTest {
 
   @Test
   void theReadmesExampleConfigurationLoads() throws Exception {
-    String readme = Files.readString(repositoryRoot().resolve("README.md"));
-    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(block.find()).as("a yaml block in README.md").isTrue();
+    String full = yamlBlocks().stream().filter(block -> block.contains("server:")).findFirst().orElseThrow();
 
-    PortcullisConfig config = ConfigLoader.parse(block.group(1), "README.md",
+    PortcullisConfig config = ConfigLoader.parse(full, "README.md",
         Map.of("PORTCULLIS_DB_PASSWORD", "db-secret", "CORP_CLIENT_SECRET", "client-secret"));
 
     assertThat(config.apps()).extracting(app -> app.name()).containsExactly("grafana", "prometheus");
     assertThat(config.identityProviders()).extracting(p -> p.name()).containsExactly("corp", "local");
+  }
+
+  @Test
+  void theReadmesSshRolesLoadInAConfiguration() throws Exception {
+    String roles = yamlBlocks().stream().filter(block -> block.startsWith("roles:")).findFirst().orElseThrow();
+    String config = """
+        server:
+          public_url: https://portcullis.example.com
+        identity_providers:
+          - {name: local, type: local, users: []}
+        apps: []
+        """ + roles;
+
+    PortcullisConfig loaded = ConfigLoader.parse(config, "README.md", Map.of());
+
+    assertThat(loaded.roles()).singleElement().satisfies(role -> {
+      assertThat(role.allow().logins()).contains("{{internal.username}}", "ubuntu");
+      assertThat(role.deny().logins()).containsExactly("root");
+    });
+  }
+
+  private static java.util.List<String> yamlBlocks() throws Exception {
+    String readme = Files.readString(repositoryRoot().resolve("README.md"));
+    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    java.util.List<String> blocks = new java.util.ArrayList<>();
+    while (block.find()) {
+      blocks.add(block.group(1));
+    }
+    return blocks;
   }
 
   static Path repositoryRoot() {

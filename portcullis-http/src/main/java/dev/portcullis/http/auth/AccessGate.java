@@ -39,6 +39,8 @@ public final class AccessGate implements RequestGate {
   private final SessionLookup sessionLookup;
   private final SessionRefresher refresher;
   private final byte[] jwks;
+  private static final int MAX_CACHED_FORWARDS = 50_000;
+  private final Map<ForwardKey, GateResult.Forward> forwards = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AccessGate(GateSnapshot initial, GateServices services) {
     this(initial, services, ApiHandler.NONE);
@@ -57,6 +59,7 @@ public final class AccessGate implements RequestGate {
   /** Switches to a new configuration; requests already admitted finish on the old one. */
   public void update(GateSnapshot next) {
     snapshot.set(requireNonNull(next, "next"));
+    forwards.clear();
   }
 
   public GateSnapshot snapshot() {
@@ -122,8 +125,22 @@ public final class AccessGate implements RequestGate {
         new IdentityAssertions.Subject(s.id(), identity.subject(), identity.username(), identity.email(),
             identity.groups(), allow.roles()),
         route.config().host());
-    return new GateResult.Forward(route.upstream(), List.of(Map.entry(ASSERTION_HEADER, assertion)));
+    // The assertion is reused for a minute; so is the validated Forward that carries it, since checking
+    // a 500-byte header value per request would cost more than finding it again.
+    ForwardKey key = new ForwardKey(s.id(), route.name());
+    GateResult.Forward cached = forwards.get(key);
+    if (cached != null && cached.addHeaders().getFirst().getValue() == assertion) {
+      return cached;
+    }
+    if (forwards.size() >= MAX_CACHED_FORWARDS) {
+      forwards.clear();
+    }
+    GateResult.Forward fresh = new GateResult.Forward(route.upstream(), List.of(Map.entry(ASSERTION_HEADER, assertion)));
+    forwards.put(key, fresh);
+    return fresh;
   }
+
+  private record ForwardKey(String sessionId, String app) {}
 
   /** Sends a browser to sign in; API clients get a plain 401. */
   private SimpleResponse challenge(ClientRequest request, GateSnapshot current) {

@@ -129,14 +129,15 @@ final class RealNode {
   }
 
   /**
-   * A fresh directory for one test class under the build directory, not /tmp: sshd runs the principals command
+   * A fresh directory for one test class under /var/lib/portcullis-tests, not /tmp: sshd runs the principals command
    * only when every directory above it is root's alone, and /tmp is world-writable. It is 0755 so the
    * principals user can reach what join writes inside.
    */
   static Path directory() throws IOException {
-    Path target = Path.of("target").toAbsolutePath();
-    Files.createDirectories(target);
-    Path directory = Files.createTempDirectory(target, "node-test-");
+    // Not under the checkout either: CI may clone it below /tmp. /var/lib is root's alone on Debian.
+    Path base = Files.createDirectories(Path.of("/var/lib/portcullis-tests"));
+    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path directory = Files.createTempDirectory(base, "node-test-");
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
     return directory;
   }

@@ -31,11 +31,23 @@ public final class Main {
 
   public static void main(String[] args) {
     boolean server = args.length > 0 && (args[0].equals("start") || args[0].equals("demo"));
+    if (server) {
+      // Netty's defaults favour debugging; a proxy on the request path wants its pooled allocator and no
+      // leak sampling. Either can still be set on the command line.
+      defaultProperty("io.netty.leakDetection.level", "disabled");
+      defaultProperty("io.netty.allocator.type", "pooled");
+    }
     if (!server && System.getenv("PORTCULLIS_LOG_LEVEL") == null) {
       // Admin commands print their answer on stdout; routine log lines would only be noise on stderr.
       System.setProperty("PORTCULLIS_LOG_LEVEL", "WARN");
     }
     System.exit(commandLine().execute(args));
+  }
+
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
+    }
   }
 
   /** The configured command line, also used by tests to run commands in-process. */

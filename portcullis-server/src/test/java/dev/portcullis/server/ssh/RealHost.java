@@ -93,13 +93,15 @@ final class RealHost {
   }
 
   /**
-   * A fresh directory under the module's build directory, not /tmp: sshd runs the principals command only when
+   * A fresh directory under /var/lib/portcullis-tests, not /tmp: sshd runs the principals command only when
    * every directory above it is root's alone, and /tmp is world-writable. It is 0755 so the principals user can
    * reach what join writes inside.
    */
   static Path directory(String prefix) throws IOException {
-    Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-    Path directory = Files.createTempDirectory(target, prefix);
+    // Not under the checkout either: CI may clone it below /tmp. /var/lib is root's alone on Debian.
+    Path base = Files.createDirectories(Path.of("/var/lib/portcullis-tests"));
+    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path directory = Files.createTempDirectory(base, prefix);
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
     return directory;
   }

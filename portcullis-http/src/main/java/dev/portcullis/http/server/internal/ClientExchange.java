@@ -116,7 +116,11 @@ final class ClientExchange implements ClientSide {
   boolean wantsRead() {
     return switch (phase) {
       case CONSUME, DISCARD -> true;
-      case FORWARD -> hasBody && !requestComplete && bodyFlowing;
+      // Once the request is fully read and only the upstream's answer is awaited, reading on costs
+      // nothing: anything that arrives is a pipelined request, which the handler holds (and then stops
+      // reading). Keeping the channel readable spares two epoll_ctl calls per keep-alive request.
+      // Not for an upgrade: bytes after it belong to the tunnel, not to the HTTP decoder.
+      case FORWARD -> hasBody ? !requestComplete && bodyFlowing : request != null && !request.websocketUpgrade();
       default -> false;
     };
   }

@@ -45,7 +45,6 @@ public final class Http1ServerCodec
     private boolean inHead = true;
     private boolean firstLine = true;
     private boolean atLineStart = true;
-    private int lineLength;
     private int scannedAhead;
     private boolean refused;
 
@@ -77,37 +76,46 @@ public final class Http1ServerCodec
           inHead = true;
           firstLine = true;
           atLineStart = true;
-          lineLength = 0;
           scannedAhead = 0;
         }
       }
     }
 
     private boolean foldedLineAhead(ByteBuf buffer) {
-      int start = buffer.readerIndex() + scannedAhead;
+      int reader = buffer.readerIndex();
       int end = buffer.writerIndex();
-      for (int i = start; i < end; i++) {
-        byte b = buffer.getByte(i);
-        if (b == '\n') {
-          if (lineLength == 0 && !firstLine) {
-            inHead = false; // the empty line: what follows is body or the next request
-            scannedAhead = i + 1 - buffer.readerIndex();
-            return false;
+      int i = reader + scannedAhead;
+      while (i < end) {
+        if (atLineStart) {
+          byte b = buffer.getByte(i);
+          if (b == '\r') {
+            i++;
+            continue;
           }
-          if (lineLength > 0) {
-            firstLine = false;
+          if (b == '\n') {
+            if (!firstLine) {
+              inHead = false; // the empty line: what follows is body or the next request
+              scannedAhead = i + 1 - reader;
+              return false;
+            }
+            i++; // an empty line before the request line is ignored (RFC 9112 section 2.2)
+            continue;
           }
-          lineLength = 0;
-          atLineStart = true;
-        } else if (b != '\r') {
-          if (atLineStart && !firstLine && (b == ' ' || b == '\t')) {
+          if (!firstLine && (b == ' ' || b == '\t')) {
             return true;
           }
           atLineStart = false;
-          lineLength++;
         }
+        // Only line starts matter, so jump to the next LF (Netty searches a word at a time).
+        int lf = buffer.indexOf(i, end, (byte) '\n');
+        if (lf < 0) {
+          break;
+        }
+        firstLine = false;
+        atLineStart = true;
+        i = lf + 1;
       }
-      scannedAhead = end - buffer.readerIndex();
+      scannedAhead = end - reader;
       return false;
     }
   }
