@@ -24,15 +24,17 @@
 #   JAVA_HOME, NICE=-10 (default -10 as root, else 0; see bench/proxy-vs-nginx.sh),
 #   DATA_ROOT (the directory Portcullis's data directory goes in; default: the run's directory under /tmp.
 #   DATA_ROOT=/dev/shm puts the database and audit file on tmpfs, where a forced write costs nothing: a
-#   diagnosis of what the durable writes cost, not a valid deployment).
+#   diagnosis of what the durable writes cost, not a valid deployment),
+#   JFR=FILE (record Portcullis with JFR's CPU-time sampler from the end of the warm-up to the end of the
+#   last slice, then print its hottest frames and where its CPU time went; JFR costs some throughput).
 # Prints a table and exits 0 when the run was valid, whatever the ratio; the TARGET line says whether the
 # target was met.
 set -euo pipefail
 
-WARMUP="${WARMUP:-20}"          # Portcullis: its JIT settles within about 15 s of this load
+WARMUP="${WARMUP:-30}"          # Portcullis: slices right after a 20 s warm-up still ran ~25% slower
 DURATION="${DURATION:-30}"      # measured seconds per issuer ...
 ROUNDS="${ROUNDS:-3}"           # ... taken in this many alternating slices
-CONNECTIONS="${CONNECTIONS:-16}" # concurrent CLI logins; throughput is flat from 8 up, p99 grows with it
+CONNECTIONS="${CONNECTIONS:-16}" # clients asking for certificates at once
 THREADS="${THREADS:-1}"
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
@@ -83,7 +85,15 @@ find_java() { # the same search as the ./portcullis launcher
   die "needs Java 25 or newer (set JAVA_HOME, or install one under /usr/lib/jvm)"
 }
 JAVA="$(find_java)"
-if [ ! -f "$jar" ]; then
+JDK_BIN="$(dirname "$(readlink -f "$(command -v "$JAVA")")")" # jcmd and jfr of the same JDK
+# Rebuild when missing or older than the sources (the same test as the ./portcullis launcher), so that
+# the run never measures stale code.
+stale=yes
+if [ -f "$jar" ]; then
+  stale="$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
+    -not -path '*/node_modules/*' -newer "$jar" -print -quit)"
+fi
+if [ -n "$stale" ]; then
   log "building $jar (the first build downloads dependencies) ..."
   (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
 fi
@@ -265,6 +275,7 @@ log "a synchronous 512-byte write in the data directory takes ${sync_us} us"
 # --- measure ---------------------------------------------------------------------------------------------
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; } # user+system, all threads
+sys_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $13 }'; } # system: the kernel on its behalf
 core_ticks() { # busy and total ticks of the server core, whoever used it (iowait counts as idle)
   awk -v cpu="cpu$SERVER_CPU" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
@@ -272,8 +283,8 @@ core_busy() { # ticks before, ticks after -> "core_busy=<busy ticks> core_total=
   echo "$1 $2" | awk '{ print "core_busy=" $3 - $1 " core_total=" $4 - $2 }'
 }
 run_portcullis() { # seconds -> the BENCH line plus CPU figures
-  local out c0 t0 k0 c1 t1 k1 line
-  c0="$(cpu_ticks "$portcullis_pid")"; t0="$(date +%s%N)"; k0="$(core_ticks)"
+  local out c0 s0 t0 k0 c1 s1 t1 k1 line
+  c0="$(cpu_ticks "$portcullis_pid")"; s0="$(sys_ticks "$portcullis_pid")"; t0="$(date +%s%N)"; k0="$(core_ticks)"
   setsid nice -n "$NICE" taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --latency -s "$lua" \
     -H "Host: $AUTH_HOST:$PORT" "https://127.0.0.1:$PORT/.portcullis/api/v1/ssh/certificates" \
     -- "$TOKEN" "$work/user.pub" >"$work/wrk.out" 2>&1 &
@@ -282,7 +293,7 @@ run_portcullis() { # seconds -> the BENCH line plus CPU figures
   boost "$wrk_pid"
   wait "$wrk_pid" || die "wrk failed: $(cat "$work/wrk.out")"
   rm -f "$work/wrk.pid"
-  c1="$(cpu_ticks "$portcullis_pid")"; t1="$(date +%s%N)"; k1="$(core_ticks)"
+  c1="$(cpu_ticks "$portcullis_pid")"; s1="$(sys_ticks "$portcullis_pid")"; t1="$(date +%s%N)"; k1="$(core_ticks)"
   out="$(cat "$work/wrk.out")"
   echo "$out" >>"$work/wrk.log"
   line="$(grep '^BENCH ' <<<"$out")" || die "wrk printed no BENCH line: $out"
@@ -291,7 +302,8 @@ run_portcullis() { # seconds -> the BENCH line plus CPU figures
   [ "$(field no_certificate)" = 0 ] || die "$(field no_certificate) 2xx responses held no certificate; the run is invalid"
   [ "$(field socket_errors)" = 0 ] || die "socket errors; the run is invalid:\n$out"
   [ "$(field requests)" -gt 0 ] || die "no certificates issued"
-  echo "$line cpu_us=$(((c1 - c0) * TICK_US)) wall_us=$(((t1 - t0) / 1000)) $(core_busy "$k0" "$k1")"
+  echo "$line cpu_us=$(((c1 - c0) * TICK_US)) sys_us=$(((s1 - s0) * TICK_US)) wall_us=$(((t1 - t0) / 1000))" \
+    "$(core_busy "$k0" "$k1")"
 }
 # One ssh-keygen process per certificate, back to back on the server core, for the given seconds. The loop
 # shell reports the count, the elapsed time, and the CPU it and its ssh-keygen children used.
@@ -305,7 +317,8 @@ run_keygen() { # seconds -> "BENCH requests=... duration_us=... cpu_us=..."
       now=${EPOCHREALTIME/./}; [ "$now" -lt "$end" ] || break
     done
     read -r -a stat </proc/$$/stat # utime stime cutime cstime are fields 14-17 (no spaces in "(bash)")
-    echo "BENCH requests=$n duration_us=$((now - start)) cpu_ticks=$((stat[13] + stat[14] + stat[15] + stat[16]))"
+    echo "BENCH requests=$n duration_us=$((now - start)) cpu_ticks=$((stat[13] + stat[14] + stat[15] + stat[16]))" \
+      "sys_ticks=$((stat[14] + stat[16]))"
   ' keygen-loop "$work/keygen" "$1" >"$work/keygen.out" 2>&1 &
   local k0; k0="$(core_ticks)"
   local keygen_pid="$!"
@@ -313,10 +326,11 @@ run_keygen() { # seconds -> "BENCH requests=... duration_us=... cpu_us=..."
   boost "$keygen_pid"
   wait "$keygen_pid" || die "the ssh-keygen loop failed: $(cat "$work/keygen.out")"
   rm -f "$work/keygen.pid"
-  local line ticks
+  local line ticks sys
   line="$(grep '^BENCH ' "$work/keygen.out")" || die "the ssh-keygen loop printed no BENCH line"
   ticks="$(sed -n 's/.* cpu_ticks=\([0-9]*\).*/\1/p' <<<"$line")"
-  echo "${line% cpu_ticks=*} cpu_us=$((ticks * TICK_US)) $(core_busy "$k0" "$(core_ticks)")"
+  sys="$(sed -n 's/.* sys_ticks=\([0-9]*\).*/\1/p' <<<"$line")"
+  echo "${line% cpu_ticks=*} cpu_us=$((ticks * TICK_US)) sys_us=$((sys * TICK_US)) $(core_busy "$k0" "$(core_ticks)")"
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -325,6 +339,11 @@ log "warm-up: Portcullis ${WARMUP}s, ssh-keygen 2s"
 warm_line="$(run_portcullis "$WARMUP")"
 run_keygen 2 >/dev/null
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${JFR:-}" ]; then
+  "$JDK_BIN/jcmd" "$portcullis_pid" JFR.start name=bench settings=profile 'jdk.CPUTimeSample#enabled=true' \
+    'jdk.CPUTimeSample#throttle=5ms' "filename=$(readlink -f "$(dirname "$JFR")")/$(basename "$JFR")" >/dev/null \
+    || die "jcmd could not start a JFR recording"
+fi
 slice="$(awk -v d="$DURATION" -v r="$ROUNDS" 'BEGIN { s = d / r; print (s == int(s)) ? s : int(s) + 1 }')"
 portcullis_lines=""; keygen_lines=""
 for round in $(seq "$ROUNDS"); do
@@ -341,6 +360,7 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${JFR:-}" ] || "$JDK_BIN/jcmd" "$portcullis_pid" JFR.stop name=bench >/dev/null || die "jcmd could not stop the JFR recording"
 
 # Every certificate wrk counted must be in the audit log (requests in flight when wrk stopped may add more).
 reply="$(issue -H "Authorization: Bearer $TOKEN")"
@@ -370,7 +390,7 @@ function total(lines, F,    rows, r, n, parts, i, kv, f) {
     split(rows[r], parts, " ")
     for (i in parts) if (split(parts[i], kv, "=") == 2) f[kv[1]] = kv[2]
     F["requests"] += f["requests"]; F["duration_us"] += f["duration_us"]
-    F["wall_us"] += (f["wall_us"] ? f["wall_us"] : f["duration_us"]); F["cpu_us"] += f["cpu_us"]
+    F["wall_us"] += (f["wall_us"] ? f["wall_us"] : f["duration_us"]); F["cpu_us"] += f["cpu_us"]; F["sys_us"] += f["sys_us"]
     F["core_busy"] += f["core_busy"]; F["core_total"] += f["core_total"]
     F["p50s"] = F["p50s"] " " f["p50_us"]; F["p99s"] = F["p99s"] " " f["p99_us"]
     F["slices"] = F["slices"] sprintf(" %.0f", f["requests"] / (f["duration_us"] / 1e6))
@@ -393,13 +413,14 @@ BEGIN {
   printf "waited %ds for other benchmarks; slices during which another benchmark started: %d\n", waited, disturbed
   printf "one synchronous 512-byte write in the data directory: %d us (Portcullis makes 3 per certificate)\n", sync_us
   printf "Portcullis JVM: %s\n\n", jvm
-  printf "%-41s %8s %7s %7s %8s %11s %9s %9s\n", "issuer", "certs/s", "p50 ms", "p99 ms", "certs", "CPU us/cert",
-    "issuer %", "CPU " scpu " %"
-  printf "%-41s %8.0f %7.2f %7.2f %8d %11.0f %8.0f%% %8.0f%%\n", "Portcullis (auth+lock+policy+audit+store)",
-    P["rps"], P["p50"] / 1000, P["p99"] / 1000, P["requests"], P["cpu"], P["busy"], P["core"]
-  printf "%-41s %8.0f %7s %7s %8d %11.0f %8.0f%% %8.0f%%\n", "ssh-keygen -s (sign only, 1 process/cert)",
-    K["rps"], "-", "-", K["requests"], K["cpu"], K["busy"], K["core"]
-  printf "(issuer %%: CPU %s time the issuer used; CPU %s %%: how busy the core was with anything)\n", scpu, scpu
+  printf "%-41s %8s %7s %7s %8s %11s %5s %9s %8s\n", "issuer", "certs/s", "p50 ms", "p99 ms", "certs", "CPU us/cert",
+    "sys", "issuer %", "CPU " scpu " %"
+  printf "%-41s %8.0f %7.2f %7.2f %8d %11.0f %4.0f%% %8.0f%% %7.0f%%\n", "Portcullis (auth+lock+policy+audit+store)",
+    P["rps"], P["p50"] / 1000, P["p99"] / 1000, P["requests"], P["cpu"], 100 * P["sys_us"] / P["cpu_us"], P["busy"], P["core"]
+  printf "%-41s %8.0f %7s %7s %8d %11.0f %4.0f%% %8.0f%% %7.0f%%\n", "ssh-keygen -s (sign only, 1 process/cert)",
+    K["rps"], "-", "-", K["requests"], K["cpu"], 100 * K["sys_us"] / K["cpu_us"], K["busy"], K["core"]
+  printf "(sys: share of that CPU spent in the kernel; issuer %%: share of CPU %s the issuer used;\n" \
+    " CPU %s %%: how busy the core was, with anything)\n", scpu, scpu
   printf "certs/s per slice: Portcullis%s; ssh-keygen%s\n", P["slices"], K["slices"]
   printf "\ncerts/s ratio   Portcullis / ssh-keygen = %.2fx\n", P["rps"] / K["rps"]
   printf "CPU ratio       ssh-keygen / Portcullis CPU per certificate = %.2fx\n", K["cpu"] / P["cpu"]
@@ -414,3 +435,41 @@ BEGIN {
       scpu, 100 - P["core"]
   printf "every response was 2xx with a certificate; no socket errors; audit.jsonl holds %d cert.issued events\n", audited
 }'
+
+# --- profile ---------------------------------------------------------------------------------------------
+[ -n "${JFR:-}" ] || exit 0
+"$JDK_BIN/jfr" print --events jdk.CPUTimeSample --stack-depth 64 "$JFR" | awk '
+function flush(    cat) {
+  if (depth == 0) return
+  samples++; leaf[frame[1]]++
+  # The first rule whose frame is anywhere on the stack names the work a sample was part of.
+  if (stack ~ /SqliteAuditStore|JdbcAuditStore\.append/) cat = "audit: SQLite append (hash chain, commit, WAL fsync)"
+  else if (stack ~ /JsonLinesAuditSink\.write/) cat = "audit: audit.jsonl append and force"
+  else if (stack ~ /SshUsers\.remember/) cat = "ssh-users/<user> get and put (SshUsers.remember: commit, WAL fsync)"
+  else if (stack ~ /JdbcStore\.put/) cat = "store put, other (session touch)"
+  else if (stack ~ /JdbcStore\.(get|lambda\$get)/) cat = "store reads (session, lock)"
+  else if (stack ~ /CertificateSigner\.sign/) cat = "Ed25519 certificate signing"
+  else if (stack ~ /SshPublicKeys\./) cat = "public key parse and fingerprint"
+  else if (stack ~ /SessionCookies\./) cat = "token HMAC check"
+  else if (stack ~ /AuditLog/) cat = "audit: event building and logging"
+  else if (stack ~ /ClientExchange\.respondLocal|ApiJson\./) cat = "response: JSON, HTTP, TLS write"
+  else if (stack ~ /io\.netty|Http1ServerCodec/) cat = "request: TLS read, HTTP decode, event loop"
+  else cat = "other: JVM, GC, JIT, virtual-thread scheduling"
+  work[cat]++
+  depth = 0; stack = ""
+}
+/^  stackTrace = \[/ { inside = 1; depth = 0; stack = ""; next }
+inside && /^  \]/ { inside = 0; flush(); next }
+inside && !/^ *\.\.\.$/ { line = $0; sub(/^ +/, "", line); sub(/ +line: .*$/, "", line); frame[++depth] = line; stack = stack " " line }
+END {
+  if (samples == 0) { print "JFR: no CPU-time samples in the recording"; exit }
+  printf "\nJFR CPU-time profile of Portcullis during the measured slices (%d samples, %s)\n", samples, file
+  print "where the CPU time went:"
+  n = 0; for (k in work) keys[++n] = k
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (work[keys[j]] > work[keys[i]]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
+  for (i = 1; i <= n; i++) printf "  %5.1f%%  %s\n", 100 * work[keys[i]] / samples, keys[i]
+  print "hottest frames (leaf):"
+  n = 0; for (k in leaf) lk[++n] = k
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (leaf[lk[j]] > leaf[lk[i]]) { t = lk[i]; lk[i] = lk[j]; lk[j] = t }
+  for (i = 1; i <= n && i <= 20; i++) printf "  %5.1f%%  %s\n", 100 * leaf[lk[i]] / samples, lk[i]
+}' file="$JFR"
