@@ -8,6 +8,14 @@ public interface AuditStore {
   /** Appends the event and returns only once it is durable (committed and synced). */
   StoredAuditEvent append(AuditEvent event);
 
+  /**
+   * Appends the events in order and returns once all are durable. Backends commit them together, so
+   * a burst of events costs one sync rather than one each.
+   */
+  default List<StoredAuditEvent> appendAll(List<AuditEvent> events) {
+    return events.stream().map(this::append).toList();
+  }
+
   /** The events that match, newest first. */
   List<StoredAuditEvent> search(AuditQuery query);
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Appends each audit event as one JSON line to a file, and forces it to disk before returning, for
@@ -23,12 +24,21 @@ public final class JsonLinesAuditSink implements AutoCloseable {
     this.channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
-  public synchronized void write(StoredAuditEvent stored) {
-    String line = AuditEventJson.write(stored.event());
-    // Add the chain position and hash so the file alone can be checked against the store.
-    String withChain = line.substring(0, line.length() - 1)
-        + ",\"sequence\":" + stored.sequence() + ",\"hash\":\"" + stored.hash() + "\"}\n";
-    ByteBuffer buffer = ByteBuffer.wrap(withChain.getBytes(StandardCharsets.UTF_8));
+  public void write(StoredAuditEvent stored) {
+    writeAll(List.of(stored));
+  }
+
+  /** Appends the events in order and forces them to disk once. */
+  public synchronized void writeAll(List<StoredAuditEvent> events) {
+    StringBuilder lines = new StringBuilder(events.size() * 512);
+    for (StoredAuditEvent stored : events) {
+      String line = AuditEventJson.write(stored.event());
+      // Add the chain position and hash so the file alone can be checked against the store.
+      lines.append(line, 0, line.length() - 1)
+          .append(",\"sequence\":").append(stored.sequence())
+          .append(",\"hash\":\"").append(stored.hash()).append("\"}\n");
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
     try {
       while (buffer.hasRemaining()) {
         channel.write(buffer);

@@ -86,6 +86,7 @@ public final class PortcullisServer implements AutoCloseable {
       JsonLinesAuditSink auditFile = new JsonLinesAuditSink(config.audit().file());
       resources.add(auditFile);
       AuditLog audit = new AuditLog(storage.audit(), Optional.of(auditFile), clock, random);
+      resources.add(audit);
       SessionService sessions = new SessionService(storage.store(), config.session().idleTimeout(),
           config.session().absoluteTimeout(), clock, random,
           expired -> audit.event(AuditCode.SESSION_EXPIRED)

@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public final class SshUsers {
   private static final String PREFIX = "ssh-users/";
+  private static final java.time.Duration SLACK = java.time.Duration.ofHours(1);
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
   private final Store store;
@@ -27,11 +28,19 @@ public final class SshUsers {
     this.store = requireNonNull(store, "store");
   }
 
-  /** Remembers the user until their newest certificate expires. */
+  /**
+   * Remembers the user until their newest certificate expires. A user who asks again with unchanged
+   * facts within the hour costs no write: the record is kept an hour past the certificate it was
+   * written for.
+   */
   public void remember(Identity identity, Instant certificateValidBefore) {
     String key = PREFIX + SshKeyId.of(identity).encode();
-    Instant keep = store.get(key).flatMap(Item::expires)
-        .filter(existing -> existing.isAfter(certificateValidBefore)).orElse(certificateValidBefore);
+    Optional<Item> existing = store.get(key);
+    if (existing.isPresent() && existing.get().expires().filter(e -> !e.isBefore(certificateValidBefore)).isPresent()
+        && read(existing.get().value()).equals(identity)) {
+      return;
+    }
+    Instant keep = certificateValidBefore.plus(SLACK);
     try {
       store.put(key, JSON.writeValueAsBytes(identity), Optional.of(keep));
     } catch (IOException e) {

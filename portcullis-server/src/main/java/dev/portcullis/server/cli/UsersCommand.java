@@ -43,9 +43,10 @@ final class UsersCommand {
         } catch (IllegalArgumentException e) {
           throw new CliException(e.getMessage());
         }
-        new AuditLog(open.audit(), Optional.empty(), Clock.systemUTC(), new SecureRandom()).event(AuditCode.USER_LOCKED)
-            .user(username).reasons(reason.isEmpty() ? List.of() : List.of(reason))
-            .details(Map.of("by", System.getProperty("user.name", ""))).record();
+        try (AuditLog audit = new AuditLog(open.audit(), Optional.empty(), Clock.systemUTC(), new SecureRandom())) {
+          audit.event(AuditCode.USER_LOCKED).user(username).reasons(reason.isEmpty() ? List.of() : List.of(reason))
+              .details(Map.of("by", System.getProperty("user.name", ""))).record();
+        }
         spec.commandLine().getOut().printf("locked %s%n", username);
         spec.commandLine().getOut().flush();
       }
@@ -73,8 +74,10 @@ final class UsersCommand {
         if (!existed) {
           throw new CliException(username + " is not locked", 1);
         }
-        new AuditLog(open.audit(), Optional.empty(), Clock.systemUTC(), new SecureRandom()).event(AuditCode.USER_UNLOCKED)
-            .user(username).details(Map.of("by", System.getProperty("user.name", ""))).record();
+        try (AuditLog audit = new AuditLog(open.audit(), Optional.empty(), Clock.systemUTC(), new SecureRandom())) {
+          audit.event(AuditCode.USER_UNLOCKED).user(username)
+              .details(Map.of("by", System.getProperty("user.name", ""))).record();
+        }
         spec.commandLine().getOut().printf("unlocked %s%n", username);
         spec.commandLine().getOut().flush();
       }

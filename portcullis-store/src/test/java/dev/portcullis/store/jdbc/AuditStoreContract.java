@@ -78,6 +78,21 @@ abstract class AuditStoreContract extends StorageFixture {
   }
 
   @Test
+  void appendAllWritesABatchInOrderAsOneLinkedRunOfTheChain() throws Exception {
+    StoredAuditEvent before = audit.append(event("zoe"));
+
+    List<StoredAuditEvent> batch = audit.appendAll(List.of(event("alice"), event("bob"), event("carol")));
+
+    assertThat(batch).extracting(stored -> stored.event().user()).containsExactly("alice", "bob", "carol");
+    assertThat(batch).extracting(StoredAuditEvent::sequence).containsExactly(2L, 3L, 4L);
+    assertThat(batch.getFirst().previousHash()).isEqualTo(before.hash());
+    assertThat(batch.get(2).hash())
+        .isEqualTo(sha256Hex(batch.get(1).hash() + AuditEventJson.write(batch.get(2).event())));
+    assertThat(audit.appendAll(List.of())).isEmpty();
+    assertThat(audit.verify()).isEqualTo(new AuditStore.ChainVerification.Intact(4));
+  }
+
+  @Test
   void appendsFormAGaplessChainOfSha256Links() throws Exception {
     AuditEvent first = event("alice");
     AuditEvent second = event("bob");

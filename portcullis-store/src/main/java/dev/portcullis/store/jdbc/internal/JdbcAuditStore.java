@@ -8,6 +8,7 @@ import dev.portcullis.audit.AuditQuery;
 import dev.portcullis.audit.AuditStore;
 import dev.portcullis.audit.StoredAuditEvent;
 import java.sql.Connection;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,52 +34,69 @@ public abstract class JdbcAuditStore implements AuditStore {
   protected abstract String selectHeadForAppend();
 
   /** Runs an append transaction so that appends take turns and are durable when it returns. */
-  protected abstract StoredAuditEvent appendTransaction(Sql.Work<StoredAuditEvent> work);
+  protected abstract <T> T appendTransaction(Sql.Work<T> work);
 
   @Override
   public StoredAuditEvent append(AuditEvent event) {
     requireNonNull(event, "event");
+    return appendTransaction(connection -> appendIn(connection, event));
+  }
+
+  /** All events in one transaction: one commit, and so one sync, however many there are. */
+  @Override
+  public List<StoredAuditEvent> appendAll(List<AuditEvent> events) {
+    List<AuditEvent> batch = List.copyOf(events);
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    return appendTransaction(connection -> {
+      List<StoredAuditEvent> stored = new ArrayList<>(batch.size());
+      for (AuditEvent event : batch) {
+        stored.add(appendIn(connection, event));
+      }
+      return stored;
+    });
+  }
+
+  private StoredAuditEvent appendIn(Connection connection, AuditEvent event) throws SQLException {
     String json = AuditEventJson.write(event);
     long timeNanos = Times.eventNanos(event.time());
-    return appendTransaction(
-        connection -> {
-          long previousSequence;
-          String previousHash;
-          try (PreparedStatement statement = connection.prepareStatement(selectHeadForAppend());
-              ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-              throw new SQLException("audit_head has no row; the database was not migrated");
-            }
-            previousSequence = rows.getLong(1);
-            previousHash = rows.getString(2);
-          }
-          long sequence = previousSequence + 1;
-          String hash = AuditChain.hash(previousHash, json);
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "INSERT INTO audit_events"
-                      + " (sequence, id, time_nanos, code, type, user_name, json, prev_hash, hash)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            statement.setLong(1, sequence);
-            statement.setString(2, event.id());
-            statement.setLong(3, timeNanos);
-            statement.setString(4, event.code().code());
-            statement.setString(5, event.code().type());
-            statement.setString(6, event.user());
-            statement.setString(7, json);
-            statement.setString(8, previousHash);
-            statement.setString(9, hash);
-            statement.executeUpdate();
-          }
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1")) {
-            statement.setLong(1, sequence);
-            statement.setString(2, hash);
-            statement.executeUpdate();
-          }
-          return new StoredAuditEvent(sequence, event, previousHash, hash);
-        });
+    long previousSequence;
+    String previousHash;
+    try (PreparedStatement statement = connection.prepareStatement(selectHeadForAppend());
+        ResultSet rows = statement.executeQuery()) {
+      if (!rows.next()) {
+        throw new SQLException("audit_head has no row; the database was not migrated");
+      }
+      previousSequence = rows.getLong(1);
+      previousHash = rows.getString(2);
+    }
+    long sequence = previousSequence + 1;
+    String hash = AuditChain.hash(previousHash, json);
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO audit_events"
+                + " (sequence, id, time_nanos, code, type, user_name, json, prev_hash, hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      statement.setLong(1, sequence);
+      statement.setString(2, event.id());
+      statement.setLong(3, timeNanos);
+      statement.setString(4, event.code().code());
+      statement.setString(5, event.code().type());
+      statement.setString(6, event.user());
+      statement.setString(7, json);
+      statement.setString(8, previousHash);
+      statement.setString(9, hash);
+      statement.executeUpdate();
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1")) {
+      statement.setLong(1, sequence);
+      statement.setString(2, hash);
+      statement.executeUpdate();
+    }
+    return new StoredAuditEvent(sequence, event, previousHash, hash);
   }
 
   @Override

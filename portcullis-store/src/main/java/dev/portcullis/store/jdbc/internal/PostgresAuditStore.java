@@ -21,7 +21,7 @@ public final class PostgresAuditStore extends JdbcAuditStore {
   }
 
   @Override
-  protected StoredAuditEvent appendTransaction(Sql.Work<StoredAuditEvent> work) {
+  protected <T> T appendTransaction(Sql.Work<T> work) {
     return Sql.transaction(
         dataSource,
         "audit append",

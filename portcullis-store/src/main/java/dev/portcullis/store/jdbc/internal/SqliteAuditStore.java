@@ -24,7 +24,7 @@ public final class SqliteAuditStore extends JdbcAuditStore {
   }
 
   @Override
-  protected StoredAuditEvent appendTransaction(Sql.Work<StoredAuditEvent> work) {
+  protected <T> T appendTransaction(Sql.Work<T> work) {
     writeLock.lock();
     try {
       return Sql.transaction(dataSource, "audit append", work);
