@@ -2,10 +2,6 @@ package dev.portcullis.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.audit.AuditCode;
-import dev.portcullis.config.IdentityProviderConfig;
-import dev.portcullis.config.LocalProviderConfig;
-import dev.portcullis.config.OidcProviderConfig;
-import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.http.api.ApiJson.ApiError;
 import dev.portcullis.http.auth.GateServices;
 import dev.portcullis.http.auth.GateSnapshot;
@@ -13,7 +9,6 @@ import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
 import dev.portcullis.http.web.Forms;
 import dev.portcullis.identity.Identity;
-import dev.portcullis.localauth.LocalAuthenticator;
 import dev.portcullis.nodes.NodeRecord;
 import dev.portcullis.policy.NodeResource;
 import dev.portcullis.policy.PolicySnapshot;
@@ -98,7 +93,7 @@ final class NodeApi {
     PolicySnapshot policy = snapshot.policy().snapshot();
     Map<String, Boolean> accounts = new TreeMap<>();
     for (Identity remembered : ssh.sshUsers().all()) {
-      Optional<Identity> identity = current(remembered, snapshot.config());
+      Optional<Identity> identity = CurrentUsers.current(remembered, snapshot.config());
       if (identity.isEmpty()) {
         continue;
       }
@@ -121,32 +116,11 @@ final class NodeApi {
     Map<String, String> query = Forms.parse(request.rawQuery());
     String login = query.getOrDefault("login", "");
     Optional<Identity> identity = ssh.sshUsers().byKeyId(query.getOrDefault("key_id", ""))
-        .flatMap(remembered -> current(remembered, snapshot.config()));
+        .flatMap(remembered -> CurrentUsers.current(remembered, snapshot.config()));
     boolean allowed = identity.isPresent() && ssh.nodePrincipals()
         .principalsFor(identity.get(), new NodeResource(node.name(), node.labels()), snapshot.policy().snapshot())
         .contains(login);
     return SimpleResponse.text(200, allowed ? login + "\n" : "");
-  }
-
-  /**
-   * The user as the current configuration has them: a local user's groups and email come from the configuration
-   * (an admin who edits them changes node access at once), and a user who is no longer listed, or whose provider
-   * is gone, is empty: no node login and no account, whatever certificates they still hold. OIDC users keep the
-   * facts remembered at issuance; their provider vouches for them at sign-in and session refresh.
-   */
-  private static Optional<Identity> current(Identity remembered, PortcullisConfig config) {
-    for (IdentityProviderConfig provider : config.identityProviders()) {
-      if (provider.name().equals(remembered.provider())) {
-        return switch (provider) {
-          case LocalProviderConfig local -> local.users().stream()
-              .filter(user -> user.username().equals(remembered.username()))
-              .findFirst()
-              .map(user -> LocalAuthenticator.identityOf(local, user));
-          case OidcProviderConfig oidc -> Optional.of(remembered);
-        };
-      }
-    }
-    return Optional.empty();
   }
 
   /** The node whose credential ({@code name.secret}) the request carries; compared by hash in constant time. */
