@@ -102,7 +102,13 @@ final class NodeApi {
       }
     }
     List<Map<String, Object>> list = new ArrayList<>();
-    accounts.forEach((login, sudo) -> list.add(Map.of("login", login, "sudo", sudo)));
+    accounts.forEach((login, sudo) -> {
+      // Fields in a fixed order: Map.of iterates in an order that changes from one JVM run to the next.
+      Map<String, Object> account = new LinkedHashMap<>();
+      account.put("login", login);
+      account.put("sudo", sudo);
+      list.add(account);
+    });
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("accounts", list);
     out.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
