@@ -12,13 +12,11 @@ import dev.portcullis.identity.Identity;
 import dev.portcullis.nodes.NodeRecord;
 import dev.portcullis.policy.NodeResource;
 import dev.portcullis.policy.PolicySnapshot;
-import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.IssuedCertificate;
 import dev.portcullis.ssh.ca.SshPublicKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,14 +34,14 @@ import java.util.TreeMap;
  * current roles and locks; nothing a node is told is cached here.
  */
 final class NodeApi {
-  private static final Duration HOST_CERTIFICATE_TTL = Duration.ofDays(30);
-
   private final GateServices services;
   private final SshServices ssh;
+  private final HostCertificates hostCertificates;
 
   NodeApi(GateServices services, SshServices ssh) {
     this.services = services;
     this.ssh = ssh;
+    this.hostCertificates = new HostCertificates(ssh.hostCa(), services.store(), services.clock());
   }
 
   SimpleResponse join(ClientRequest request, GateSnapshot snapshot, byte[] body) {
@@ -65,7 +63,7 @@ final class NodeApi {
     IssuedCertificate certificate;
     try {
       List<String> principals = host.equals(name) ? List.of(name) : List.of(name, host);
-      certificate = ssh.hostCa().issueHost(HostCertificateRequest.of(hostKey, "node:" + name, principals, HOST_CERTIFICATE_TTL));
+      certificate = hostCertificates.issue(name, hostKey, principals);
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, "invalid-field", "host_public_key or address: " + e.getMessage());
     }
@@ -79,7 +77,7 @@ final class NodeApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("credential", credential);
     out.put("host_certificate", certificate.line());
-    out.put("host_certificate_valid_before", now.plus(HOST_CERTIFICATE_TTL).toString());
+    out.put("host_certificate_valid_before", certificate.validBefore().toString());
     out.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
     return ApiJson.ok(out);
   }
@@ -112,7 +110,12 @@ final class NodeApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("accounts", list);
     out.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
-    out.put("host_certificate", null);
+    Optional<IssuedCertificate> renewed = hostCertificates.renewIfDue(seen);
+    renewed.ifPresent(certificate -> services.audit().event(AuditCode.CERTIFICATE_ISSUED).resource("node:" + seen.name())
+        .clientAddress(request.clientAddress().getHostAddress()).reasons(List.of("host-certificate-renewal"))
+        .details(Map.of("serial", Long.toUnsignedString(certificate.serial()),
+            "valid_before", certificate.validBefore().toString())).record());
+    out.put("host_certificate", renewed.map(IssuedCertificate::line).orElse(null));
     return ApiJson.ok(out);
   }
 
