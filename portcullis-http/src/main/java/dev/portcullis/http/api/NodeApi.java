@@ -2,10 +2,6 @@ package dev.portcullis.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.audit.AuditCode;
-import dev.portcullis.config.IdentityProviderConfig;
-import dev.portcullis.config.LocalProviderConfig;
-import dev.portcullis.config.OidcProviderConfig;
-import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.http.api.ApiJson.ApiError;
 import dev.portcullis.http.auth.GateServices;
 import dev.portcullis.http.auth.GateSnapshot;
@@ -13,17 +9,14 @@ import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.SimpleResponse;
 import dev.portcullis.http.web.Forms;
 import dev.portcullis.identity.Identity;
-import dev.portcullis.localauth.LocalAuthenticator;
 import dev.portcullis.nodes.NodeRecord;
 import dev.portcullis.policy.NodeResource;
 import dev.portcullis.policy.PolicySnapshot;
-import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.IssuedCertificate;
 import dev.portcullis.ssh.ca.SshPublicKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,14 +34,14 @@ import java.util.TreeMap;
  * current roles and locks; nothing a node is told is cached here.
  */
 final class NodeApi {
-  private static final Duration HOST_CERTIFICATE_TTL = Duration.ofDays(30);
-
   private final GateServices services;
   private final SshServices ssh;
+  private final HostCertificates hostCertificates;
 
   NodeApi(GateServices services, SshServices ssh) {
     this.services = services;
     this.ssh = ssh;
+    this.hostCertificates = new HostCertificates(ssh.hostCa(), services.store(), services.clock());
   }
 
   SimpleResponse join(ClientRequest request, GateSnapshot snapshot, byte[] body) {
@@ -70,7 +63,7 @@ final class NodeApi {
     IssuedCertificate certificate;
     try {
       List<String> principals = host.equals(name) ? List.of(name) : List.of(name, host);
-      certificate = ssh.hostCa().issueHost(HostCertificateRequest.of(hostKey, "node:" + name, principals, HOST_CERTIFICATE_TTL));
+      certificate = hostCertificates.issue(name, hostKey, principals);
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, "invalid-field", "host_public_key or address: " + e.getMessage());
     }
@@ -84,7 +77,7 @@ final class NodeApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("credential", credential);
     out.put("host_certificate", certificate.line());
-    out.put("host_certificate_valid_before", now.plus(HOST_CERTIFICATE_TTL).toString());
+    out.put("host_certificate_valid_before", certificate.validBefore().toString());
     out.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
     return ApiJson.ok(out);
   }
@@ -98,7 +91,7 @@ final class NodeApi {
     PolicySnapshot policy = snapshot.policy().snapshot();
     Map<String, Boolean> accounts = new TreeMap<>();
     for (Identity remembered : ssh.sshUsers().all()) {
-      Optional<Identity> identity = current(remembered, snapshot.config());
+      Optional<Identity> identity = CurrentUsers.current(remembered, snapshot.config());
       if (identity.isEmpty()) {
         continue;
       }
@@ -108,6 +101,7 @@ final class NodeApi {
     }
     List<Map<String, Object>> list = new ArrayList<>();
     accounts.forEach((login, sudo) -> {
+      // Fields in a fixed order: Map.of iterates in an order that changes from one JVM run to the next.
       Map<String, Object> account = new LinkedHashMap<>();
       account.put("login", login);
       account.put("sudo", sudo);
@@ -116,7 +110,12 @@ final class NodeApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("accounts", list);
     out.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
-    out.put("host_certificate", null);
+    Optional<IssuedCertificate> renewed = hostCertificates.renewIfDue(seen);
+    renewed.ifPresent(certificate -> services.audit().event(AuditCode.CERTIFICATE_ISSUED).resource("node:" + seen.name())
+        .clientAddress(request.clientAddress().getHostAddress()).reasons(List.of("host-certificate-renewal"))
+        .details(Map.of("serial", Long.toUnsignedString(certificate.serial()),
+            "valid_before", certificate.validBefore().toString())).record());
+    out.put("host_certificate", renewed.map(IssuedCertificate::line).orElse(null));
     return ApiJson.ok(out);
   }
 
@@ -126,32 +125,11 @@ final class NodeApi {
     Map<String, String> query = Forms.parse(request.rawQuery());
     String login = query.getOrDefault("login", "");
     Optional<Identity> identity = ssh.sshUsers().byKeyId(query.getOrDefault("key_id", ""))
-        .flatMap(remembered -> current(remembered, snapshot.config()));
+        .flatMap(remembered -> CurrentUsers.current(remembered, snapshot.config()));
     boolean allowed = identity.isPresent() && ssh.nodePrincipals()
         .principalsFor(identity.get(), new NodeResource(node.name(), node.labels()), snapshot.policy().snapshot())
         .contains(login);
     return SimpleResponse.text(200, allowed ? login + "\n" : "");
-  }
-
-  /**
-   * The user as the current configuration has them: a local user's groups and email come from the configuration
-   * (an admin who edits them changes node access at once), and a user who is no longer listed, or whose provider
-   * is gone, is empty: no node login and no account, whatever certificates they still hold. OIDC users keep the
-   * facts remembered at issuance; their provider vouches for them at sign-in and session refresh.
-   */
-  private static Optional<Identity> current(Identity remembered, PortcullisConfig config) {
-    for (IdentityProviderConfig provider : config.identityProviders()) {
-      if (provider.name().equals(remembered.provider())) {
-        return switch (provider) {
-          case LocalProviderConfig local -> local.users().stream()
-              .filter(user -> user.username().equals(remembered.username()))
-              .findFirst()
-              .map(user -> LocalAuthenticator.identityOf(local, user));
-          case OidcProviderConfig oidc -> Optional.of(remembered);
-        };
-      }
-    }
-    return Optional.empty();
   }
 
   /** The node whose credential ({@code name.secret}) the request carries; compared by hash in constant time. */

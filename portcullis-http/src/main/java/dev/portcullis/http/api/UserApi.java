@@ -71,8 +71,9 @@ final class UserApi {
   }
 
   SimpleResponse whoami(ClientRequest request, GateSnapshot snapshot) {
-    Session session = authenticated(request);
-    Identity identity = session.identity();
+    Caller caller = authenticated(request, snapshot);
+    Session session = caller.session();
+    Identity identity = caller.identity();
     SshGrant grant = snapshot.policy().snapshot().sshGrant(identity);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("user", identity.username());
@@ -86,7 +87,7 @@ final class UserApi {
   }
 
   SimpleResponse sshCertificate(ClientRequest request, GateSnapshot snapshot, byte[] body) {
-    Session session = authenticated(request);
+    Identity identity = authenticated(request, snapshot).identity();
     PublicKey key;
     try {
       key = SshPublicKeys.parse(ApiJson.text(ApiJson.parse(body), "public_key", 16 * 1024));
@@ -95,16 +96,16 @@ final class UserApi {
     }
     Issuance issuance;
     try {
-      issuance = ssh.issuer().issue(session.identity(), key, snapshot.policy().snapshot(), Optional.empty());
+      issuance = ssh.issuer().issue(identity, key, snapshot.policy().snapshot(), Optional.empty());
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, "invalid-field", "public_key: " + e.getMessage());
     }
-    services.audit().event(issuance.auditCode()).user(session.identity().username())
-        .provider(session.identity().provider()).resource(Issuance.AUDIT_RESOURCE).reasons(issuance.auditReasons())
+    services.audit().event(issuance.auditCode()).user(identity.username())
+        .provider(identity.provider()).resource(Issuance.AUDIT_RESOURCE).reasons(issuance.auditReasons())
         .clientAddress(request.clientAddress().getHostAddress()).details(issuance.auditDetails()).record();
     return switch (issuance) {
       case Issuance.Issued issued -> {
-        ssh.sshUsers().remember(session.identity(), issued.validBefore());
+        ssh.sshUsers().remember(identity, issued.validBefore());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("certificate", issued.certificate());
         out.put("principals", issued.principals());
@@ -119,7 +120,7 @@ final class UserApi {
   }
 
   SimpleResponse logout(ClientRequest request, GateSnapshot snapshot) {
-    Session session = authenticated(request);
+    Session session = session(request); // ending a session needs no live user: deleted or locked ones may too
     services.sessions().revoke(session.id());
     services.audit().event(AuditCode.LOGOUT).user(session.identity().username()).provider(session.identity().provider())
         .clientAddress(request.clientAddress().getHostAddress())
@@ -135,7 +136,8 @@ final class UserApi {
   }
 
   /** A new API session for the user, no longer than their roles' shortest max_session_ttl. */
-  private SimpleResponse signIn(ClientRequest request, GateSnapshot snapshot, Identity identity, String via) {
+  private SimpleResponse signIn(ClientRequest request, GateSnapshot snapshot, Identity signedIn, String via) {
+    Identity identity = CurrentUsers.current(signedIn, snapshot.config()).orElseThrow(() -> unknownUser(signedIn));
     ssh.locks().userLock(identity.username()).ifPresent(lock -> {
       throw new ApiError(403, "user-locked", "user " + identity.username() + " is locked");
     });
@@ -154,19 +156,35 @@ final class UserApi {
     return ApiJson.ok(body);
   }
 
-  /** The live, unlocked session the bearer token names. */
-  private Session authenticated(ClientRequest request) {
+  /** Who calls: the session the bearer token names, and its user as the configuration has them now. */
+  private record Caller(Session session, Identity identity) {}
+
+  /** The live session the bearer token names, of a user who still exists and is not locked. */
+  private Caller authenticated(ClientRequest request, GateSnapshot snapshot) {
+    Session session = session(request);
+    // A local user edited or deleted since sign-in gets what the configuration says now, or nothing.
+    Identity identity = CurrentUsers.current(session.identity(), snapshot.config())
+        .orElseThrow(() -> unknownUser(session.identity()));
+    if (ssh.locks().userLock(identity.username()).isPresent()) {
+      throw new ApiError(403, "user-locked", "user " + identity.username() + " is locked");
+    }
+    return new Caller(session, identity);
+  }
+
+  /** The live session the bearer token names. */
+  private Session session(ClientRequest request) {
     String header = request.header("authorization").orElse("");
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiError(401, "unauthenticated", "Authorization: Bearer <token> is required; run portcullis login");
     }
-    Session session = services.cookies().decode(header.substring(7).strip(), TOKEN_AUDIENCE)
+    return services.cookies().decode(header.substring(7).strip(), TOKEN_AUDIENCE)
         .flatMap(services.sessions()::find)
         .orElseThrow(() -> new ApiError(401, "unauthenticated", "the token is invalid or expired; run portcullis login"));
-    if (ssh.locks().userLock(session.identity().username()).isPresent()) {
-      throw new ApiError(403, "user-locked", "user " + session.identity().username() + " is locked");
-    }
-    return session;
+  }
+
+  private static ApiError unknownUser(Identity identity) {
+    return new ApiError(401, "unauthenticated", "user " + identity.username() + " of " + identity.provider()
+        + " no longer exists; run portcullis login");
   }
 
   private static LocalProviderConfig localProvider(GateSnapshot snapshot, Optional<String> name) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.cli.Browser;
 import dev.portcullis.cli.CliContext;
 import dev.portcullis.cli.LoginCommand;
+import dev.portcullis.cli.ProcessLauncher;
+import dev.portcullis.cli.SshCommand;
 import dev.portcullis.cli.SshConfigCommand;
 import dev.portcullis.cli.Terminal;
 import dev.portcullis.testing.openssh.Command;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
@@ -112,6 +115,28 @@ final class CliUser {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * {@code portcullis ssh ARGS}: the CLI's wrapper runs the real ssh (its output kept here, stdin empty) with the
+   * Portcullis options ahead of {@code args}; the global known_hosts is switched off as for {@link #ssh}.
+   */
+  Command.Result portcullisSsh(String... args) {
+    AtomicReference<Command.Result> ran = new AtomicReference<>();
+    CliContext context = context("", uri -> {
+      throw new IOException("no browser");
+    }, command -> {
+      List<String> line = new ArrayList<>(command);
+      line.set(0, RealOpenSsh.SSH.toString()); // the wrapper runs "ssh" from PATH
+      line.addAll(1, List.of("-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes"));
+      ran.set(Command.run(line, SSH_TIMEOUT));
+      return ran.get().exitCode();
+    });
+    Run run = run(new SshCommand(context), args);
+    if (ran.get() == null) {
+      throw new IllegalStateException("portcullis ssh did not run ssh: " + run.describe());
+    }
+    return ran.get();
+  }
+
   Path knownHosts() {
     return home.resolve("known_hosts");
   }
@@ -121,15 +146,19 @@ final class CliUser {
   }
 
   private CliContext context(String stdin, Browser browser) {
+    return context(stdin, browser, command -> {
+      throw new IOException("this test runs ssh itself");
+    });
+  }
+
+  private CliContext context(String stdin, Browser browser, ProcessLauncher processes) {
     return CliContext.builder()
         .environment(Map.of("PORTCULLIS_HOME", home.toString()))
         .userHome(home.getParent())
         .stdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)))
         .terminal(new NoTerminal())
         .browser(browser)
-        .processes(command -> {
-          throw new IOException("this test runs ssh itself");
-        })
+        .processes(processes)
         .trustedTls(() -> trusting(serverCertificate))
         .browserTimeout(Duration.ofSeconds(30))
         .build();

@@ -2,7 +2,9 @@ package dev.portcullis.server.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.node.accounts.ReconcileReport;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +152,9 @@ class NodeAccountsEndToEndTest {
       fixture.reconfigure(config(true, null));
       // Her certificate is still valid, but the server no longer knows her: no node may let her in.
       fixture.web1.ssh(alice, login, "true").assertRefusedByPrincipals();
+      // Nor does the session her laptop still holds get her a new certificate.
+      HttpResponse<String> renewal = alice.requestCertificateWithStoredToken(fixture.proxy());
+      assertThat(renewal.statusCode()).as(renewal.body()).isEqualTo(401);
 
       ReconcileReport deleted = heartbeat();
 
@@ -169,6 +174,11 @@ class NodeAccountsEndToEndTest {
     try {
       fixture.reconfigure(config(true, "dev"));
       fixture.web1.ssh(alice, ops, "true").assertRefusedByPrincipals();
+      // A certificate from the session her laptop still holds follows her groups as they are now.
+      HttpResponse<String> renewal = alice.requestCertificateWithStoredToken(fixture.proxy());
+      assertThat(renewal.statusCode()).as(renewal.body()).isEqualTo(200);
+      assertThat(new ObjectMapper().readTree(renewal.body()).path("principals").toString())
+          .isEqualTo("[\"" + login + "\"]");
 
       ReconcileReport moved = heartbeat();
 

@@ -13,12 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -48,7 +49,8 @@ final class SignInBrowser implements Browser {
 
   private final HttpClient http;
   private final SignIn signIn;
-  private final List<String> pages = new ArrayList<>();
+  /** Written by the browser thread, read by the test. */
+  private final List<String> pages = new CopyOnWriteArrayList<>();
   private final CompletableFuture<HttpResponse<String>> callback = new CompletableFuture<>();
   private volatile URI opened;
 
@@ -81,7 +83,7 @@ final class SignInBrowser implements Browser {
 
   /** The CLI's answer on its callback page; fails with what went wrong in the browser. */
   HttpResponse<String> callbackPage() {
-    return callback.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    return callback.orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   /** Every page body seen, in order. */

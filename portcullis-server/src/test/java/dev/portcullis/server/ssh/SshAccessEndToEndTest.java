@@ -112,6 +112,17 @@ class SshAccessEndToEndTest {
   }
 
   @Test
+  void thePortcullisSshWrapperLogsAliceInWithTheSameCertificate() {
+    int mark = fixture.web1.sshd.logMark();
+
+    SshAttempt ssh = new SshAttempt(fixture.web1, mark, alice.portcullisSsh("-p",
+        Integer.toString(fixture.web1.sshd.port()), login + "@127.0.0.1", "id", "-un"));
+
+    ssh.assertLoggedIn("alice@local");
+    assertThat(ssh.stdout()).isEqualTo(login + "\n");
+  }
+
+  @Test
   void refusesRootThoughTheCertificateIsValidAndSshdPermitsRootByCertificate() {
     fixture.web1.ssh(alice, "root", "true").assertRefusedByPrincipals();
 
