@@ -32,6 +32,14 @@ import java.util.Optional;
 public final class PolicySnapshot {
   private final PortcullisConfig config;
   private final RoleMapper mapper;
+  /**
+   * The last mapping each thread computed. A session's requests carry the same immutable Identity
+   * instance, so a network thread serving them asks for the same mapping again and again; comparing
+   * by reference keeps the answer exact.
+   */
+  private final ThreadLocal<MappedRoles> lastMapping = new ThreadLocal<>();
+
+  private record MappedRoles(Identity identity, RoleMapper.Result result) {}
   private final Map<String, CompiledRole> roles;
   private final Map<String, CompiledApp> apps;
 
@@ -144,6 +152,16 @@ public final class PolicySnapshot {
     return NodeDecisions.decide(mapped, sshRoles(identity, mapped), identity, node, request.login());
   }
 
+  private RoleMapper.Result mappedRoles(Identity identity) {
+    MappedRoles last = lastMapping.get();
+    if (last != null && last.identity() == identity) {
+      return last.result();
+    }
+    RoleMapper.Result result = mapper.map(identity);
+    lastMapping.set(new MappedRoles(identity, result));
+    return result;
+  }
+
   private UserSshRoles sshRoles(Identity identity, RoleMapper.Result mapped) {
     List<CompiledRole> userRoles = new ArrayList<>(mapped.roles().size());
     for (String name : mapped.roles()) {
@@ -175,7 +193,7 @@ public final class PolicySnapshot {
       return deny(List.of(), Reason.USER_UNAUTHENTICATED, "app " + app.name() + " requires sign-in");
     }
     Identity identity = request.identity().get();
-    RoleMapper.Result mapped = mapper.map(identity);
+    RoleMapper.Result mapped = mappedRoles(identity);
     List<Reason> reasons = new ArrayList<>(mapped.reasons());
 
     List<CompiledRole> userRoles = mapped.roles().stream().map(roles::get).filter(r -> r != null).toList();
