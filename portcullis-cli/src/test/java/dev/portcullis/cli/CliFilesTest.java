@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
-import dev.portcullis.cli.openssh.Command;
+import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.cli.openssh.RealOpenSsh;
 import dev.portcullis.testing.RealComponents;
 import java.io.IOException;

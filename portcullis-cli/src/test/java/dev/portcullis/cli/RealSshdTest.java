@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.CapturingLauncher;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
-import dev.portcullis.cli.openssh.Command;
+import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.cli.openssh.RealOpenSsh;
 import dev.portcullis.cli.openssh.TestSshd;
 import dev.portcullis.ssh.ca.SshCaType;

@@ -1,5 +1,6 @@
 package dev.portcullis.cli.openssh;
 
+import dev.portcullis.testing.openssh.Command;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

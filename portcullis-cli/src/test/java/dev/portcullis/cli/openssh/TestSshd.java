@@ -1,5 +1,6 @@
 package dev.portcullis.cli.openssh;
 
+import dev.portcullis.testing.openssh.ProcessLog;
 import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import java.io.File;

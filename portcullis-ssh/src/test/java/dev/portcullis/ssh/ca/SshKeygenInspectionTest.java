@@ -2,7 +2,7 @@ package dev.portcullis.ssh.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.ssh.openssh.Command;
+import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.ssh.openssh.RealOpenSsh;
 import dev.portcullis.testing.TestClock;

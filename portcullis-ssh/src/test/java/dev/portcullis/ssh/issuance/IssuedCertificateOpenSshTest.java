@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.identity.Identity;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
-import dev.portcullis.ssh.openssh.Command;
+import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.ssh.openssh.RealOpenSsh;
 import dev.portcullis.ssh.openssh.SshClient;

@@ -1,5 +1,6 @@
 package dev.portcullis.ssh.openssh;
 
+import dev.portcullis.testing.openssh.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.portcullis.ssh.openssh;
 
+import dev.portcullis.testing.openssh.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

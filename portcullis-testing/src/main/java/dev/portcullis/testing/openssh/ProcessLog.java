@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /** The output lines of a fixture process, read as they come, that tests can wait on and search. */
-final class ProcessLog {
+public final class ProcessLog {
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -23,26 +23,26 @@ final class ProcessLog {
   }
 
   /** Starts reading {@code process}'s stdout (merge stderr into it when starting the process). */
-  static ProcessLog follow(Process process, String name) {
+  public static ProcessLog follow(Process process, String name) {
     ProcessLog log = new ProcessLog(process);
     Thread.ofVirtual().name(name + "-log").start(log::pump);
     return log;
   }
 
-  int mark() {
+  public int mark() {
     synchronized (lines) {
       return lines.size();
     }
   }
 
-  List<String> since(int mark) {
+  public List<String> since(int mark) {
     synchronized (lines) {
       return List.copyOf(lines.subList(Math.min(mark, lines.size()), lines.size()));
     }
   }
 
   /** The first line after {@code mark} that matches, waiting up to {@code timeout}; empty if none came or the process ended. */
-  Optional<String> await(int mark, Predicate<String> matching, Duration timeout) {
+  public Optional<String> await(int mark, Predicate<String> matching, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lines) {
       int next = Math.min(mark, lines.size());
