@@ -4,8 +4,8 @@ package dev.portcullis.audit;
  * The closed set of audit event kinds, each with a stable code that SIEM rules can key on.
  *
  * <p>Codes are grouped by area (1xxx sign-in and sessions, 2xxx access, 3xxx configuration, 4xxx
- * certificates) and end with a severity letter: I for information, W for warning. A code never changes
- * meaning once shipped.
+ * certificates and nodes, 5xxx locks, 6xxx SSH sessions through the bastion) and end with a severity letter:
+ * I for information, W for warning. A code never changes meaning once shipped.
  */
 public enum AuditCode {
   LOGIN_SUCCEEDED("user.login", "PC1000I"),
@@ -21,7 +21,16 @@ public enum AuditCode {
   NODE_JOINED("node.joined", "PC4100I"),
   NODE_JOIN_FAILED("node.join.failed", "PC4101W"),
   USER_LOCKED("user.locked", "PC5000I"),
-  USER_UNLOCKED("user.unlocked", "PC5001I");
+  USER_UNLOCKED("user.unlocked", "PC5001I"),
+  SSH_SESSION_STARTED("session.start", "PC6000I"),
+  SSH_SESSION_ENDED("session.end", "PC6001I"),
+  SSH_SESSION_REFUSED("session.refused", "PC6002W"),
+  SSH_SESSION_KILL_REQUESTED("session.kill", "PC6003I"),
+  SSH_EXEC("exec", "PC6010I"),
+  SSH_SCP("scp", "PC6011I"),
+  SSH_SFTP("sftp", "PC6012I"),
+  SSH_PORT_FORWARD("port", "PC6013I"),
+  SSH_FORWARD_REFUSED("forward.refused", "PC6014W");
 
   private final String type;
   private final String code;

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param roles roles with unique names
  * @param roleMappings how provider facts become roles; each names defined roles only
  * @param apps web apps with unique names and unique host and path prefix
+ * @param ssh the SSH bastion; none by default
  */
 public record PortcullisConfig(
     ServerConfig server,
@@ -25,7 +26,8 @@ public record PortcullisConfig(
     List<IdentityProviderConfig> identityProviders,
     List<RoleConfig> roles,
     List<RoleMappingConfig> roleMappings,
-    List<AppConfig> apps) {
+    List<AppConfig> apps,
+    SshConfig ssh) {
 
   public PortcullisConfig {
     Check.required(server, "server", "a mapping with at least public_url");
@@ -36,6 +38,7 @@ public record PortcullisConfig(
     roles = Check.list(roles, "roles");
     roleMappings = Check.list(roleMappings, "role_mappings");
     apps = Check.list(apps, "apps");
+    ssh = ssh == null ? SshConfig.DEFAULT : ssh;
     CrossChecks.verify(server, identityProviders, roles, roleMappings, apps);
   }
 

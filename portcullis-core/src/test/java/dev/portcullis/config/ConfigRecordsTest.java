@@ -43,7 +43,7 @@ class ConfigRecordsTest {
         null, null, null, true, false);
 
     assertThatThrownBy(() -> new PortcullisConfig(server, null, null, null, List.of(corp), List.of(), List.of(),
-        List.of(app("a", "a.localhost", "http://127.0.0.1:1"), app("a", "b.localhost", "http://127.0.0.1:2"))))
+        List.of(app("a", "a.localhost", "http://127.0.0.1:1"), app("a", "b.localhost", "http://127.0.0.1:2")), null))
         .hasMessage("apps[1].name: duplicate app name \"a\" (expected: unique names; first defined at apps[0])");
   }
 

@@ -189,7 +189,7 @@ class RoleSshConfigTest {
             options:
               port_forward: true
         """)).isEqualTo("portcullis.yaml:11:7: roles[0].options.port_forward: unknown key (expected one of:"
-            + " max_session_ttl, port_forwarding, agent_forwarding, x11_forwarding)");
+            + " max_session_ttl, port_forwarding, agent_forwarding, x11_forwarding, record_sessions)");
   }
 
   @Test

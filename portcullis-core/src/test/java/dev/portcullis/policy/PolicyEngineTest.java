@@ -257,7 +257,7 @@ class PolicyEngineTest {
         CONFIG.apps().stream().map(a -> a.name().equals("whoami")
             ? new dev.portcullis.config.AppConfig(a.name(), a.host(), a.pathPrefix(), a.upstream(), a.labels(), false,
                 a.publicPaths(), false, Optional.empty(), a.timeouts(), null)
-            : a).toList());
+            : a).toList(), CONFIG.ssh());
 
     engine.update(PolicySnapshot.of(relaxed));
 
