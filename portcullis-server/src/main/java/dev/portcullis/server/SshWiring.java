@@ -2,7 +2,7 @@ package dev.portcullis.server;
 
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.http.api.SshServices;
-import dev.portcullis.http.api.SshUsers;
+import dev.portcullis.ssh.users.SshUsers;
 import dev.portcullis.locks.Locks;
 import dev.portcullis.nodes.NodeRegistry;
 import dev.portcullis.ssh.ca.SshCaType;

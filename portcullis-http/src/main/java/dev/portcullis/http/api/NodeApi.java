@@ -1,5 +1,7 @@
 package dev.portcullis.http.api;
 
+import dev.portcullis.ssh.users.CurrentUsers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.http.api.ApiJson.ApiError;
@@ -124,11 +126,8 @@ final class NodeApi {
     NodeRecord node = authenticatedNode(request);
     Map<String, String> query = Forms.parse(request.rawQuery());
     String login = query.getOrDefault("login", "");
-    Optional<Identity> identity = ssh.sshUsers().byKeyId(query.getOrDefault("key_id", ""))
-        .flatMap(remembered -> CurrentUsers.current(remembered, snapshot.config()));
-    boolean allowed = identity.isPresent() && ssh.nodePrincipals()
-        .principalsFor(identity.get(), new NodeResource(node.name(), node.labels()), snapshot.policy().snapshot())
-        .contains(login);
+    boolean allowed = ssh.nodeLogins().allows(query.getOrDefault("key_id", ""), login,
+        new NodeResource(node.name(), node.labels()), snapshot.policy().snapshot());
     return SimpleResponse.text(200, allowed ? login + "\n" : "");
   }
 

@@ -7,6 +7,8 @@ import dev.portcullis.nodes.NodeRegistry;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.ssh.issuance.NodePrincipals;
 import dev.portcullis.ssh.issuance.SshCertificateIssuer;
+import dev.portcullis.ssh.users.NodeLogins;
+import dev.portcullis.ssh.users.SshUsers;
 import dev.portcullis.tokens.JoinTokens;
 
 /**
@@ -32,5 +34,10 @@ public record SshServices(
     requireNonNull(joinTokens, "joinTokens");
     requireNonNull(locks, "locks");
     requireNonNull(sshUsers, "sshUsers");
+  }
+
+  /** The per-login decision for nodes, the bastion and the demo node. */
+  public NodeLogins nodeLogins() {
+    return new NodeLogins(sshUsers, nodePrincipals);
   }
 }

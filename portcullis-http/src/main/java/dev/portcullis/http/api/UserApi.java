@@ -1,5 +1,7 @@
 package dev.portcullis.http.api;
 
+import dev.portcullis.ssh.users.CurrentUsers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.config.LocalProviderConfig;

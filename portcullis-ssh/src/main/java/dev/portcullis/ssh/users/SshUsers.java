@@ -1,4 +1,4 @@
-package dev.portcullis.http.api;
+package dev.portcullis.ssh.users;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.portcullis.http.api;
+package dev.portcullis.ssh.users;
 
 import dev.portcullis.config.IdentityProviderConfig;
 import dev.portcullis.config.LocalProviderConfig;
@@ -13,14 +13,14 @@ import java.util.Optional;
  * certificate records keep the identity of their sign-in, but an admin who edits or deletes a local user must
  * change what that user may do at once.
  */
-final class CurrentUsers {
+public final class CurrentUsers {
   private CurrentUsers() {}
 
   /**
    * A local user's groups and email as configured now; empty when the user is no longer listed or their provider
    * is gone. OIDC users keep {@code remembered}: their provider vouches for them at sign-in and session refresh.
    */
-  static Optional<Identity> current(Identity remembered, PortcullisConfig config) {
+  public static Optional<Identity> current(Identity remembered, PortcullisConfig config) {
     for (IdentityProviderConfig provider : config.identityProviders()) {
       if (provider.name().equals(remembered.provider())) {
         return switch (provider) {
