@@ -44,11 +44,19 @@ public final class SshConfigCommand extends UserCommand {
 
   @Override
   int run() throws IOException {
-    String patterns = hosts == null ? "*" : SshConfigBlock.hostPatterns(hosts);
+    String patterns = hosts == null ? null : SshConfigBlock.hostPatterns(hosts);
     String jump = proxyJump == null ? null : SshConfigBlock.jumpHost(proxyJump);
     CliHome home = home();
     Profile profile = requireProfile();
     refreshKnownHosts(home, profile);
+    Optional<ApiClient.SshNodes> nodes = nodes(profile);
+    if (jump == null && nodes.flatMap(ApiClient.SshNodes::bastion).isPresent()) {
+      jump = SshConfigBlock.jumpHost(nodes.get().bastion().get());
+    }
+    boolean viaBastion = jump != null && proxyJump == null;
+    if (patterns == null && viaBastion && !nodes.get().names().isEmpty()) {
+      patterns = String.join(" ", nodes.get().names());
+    }
     Optional<CertificateInfo> certificate = SshCredentials.readStored(home);
     if (certificate.isEmpty()) {
       err().println("note: there is no certificate yet; run portcullis login --proxy " + profile.proxy());
@@ -59,13 +67,27 @@ public final class SshConfigCommand extends UserCommand {
     List<String> header = new ArrayList<>(List.of(
         "Portcullis SSH access for " + profile.user() + " via " + profile.proxy() + " (portcullis ssh-config).",
         "portcullis login renews the certificate in place; the paths below do not change."));
-    if (hosts == null) {
+    if (viaBastion) {
+      header.add("Every host below is reached through the Portcullis bastion " + jump + ", which records sessions.");
+    }
+    if (patterns == null) {
+      patterns = "*";
       header.add("Applies to EVERY host (Host *) because no --hosts was given: all your ssh connections would");
       header.add("use this certificate and trust only the Portcullis host CA. Limit it with --hosts '*.example.com'.");
       err().println("note: no --hosts given, so the block applies to every host; pass --hosts PATTERNS to limit it");
     }
     out().print(SshConfigBlock.render(header, home, patterns, jump));
     return 0;
+  }
+
+  /** The user's nodes and the server's bastion; empty (with a note) when the server cannot say. */
+  private Optional<ApiClient.SshNodes> nodes(Profile profile) {
+    try (ApiClient api = api(profile)) {
+      return Optional.of(api.sshNodes(profile.token()));
+    } catch (CliFailure e) {
+      err().println("note: could not list your nodes (" + e.getMessage() + "); run portcullis login if it expired");
+      return Optional.empty();
+    }
   }
 
   /** Rewrites known_hosts from the server's current host CA (it may have rotated); keeps the login's copy offline. */

@@ -120,6 +120,29 @@ public final class ApiClient implements AutoCloseable {
         new CaKeys(Json.strings(node, "ssh_user_ca", source), Json.strings(node, "ssh_host_ca_known_hosts", source)));
   }
 
+  /** The nodes a user may log in to, and the bastion that reaches them ({@code ssh-config}). */
+  public record SshNodes(java.util.Optional<String> bastion, List<String> names) {
+    public SshNodes {
+      names = List.copyOf(names);
+    }
+  }
+
+  /** {@code GET ssh/nodes}: the caller's nodes (those where they have a login now) and the bastion, if any. */
+  public SshNodes sshNodes(String token) {
+    return parse("ssh/nodes", send("GET", "ssh/nodes", token, null), (node, source) -> {
+      List<String> names = new java.util.ArrayList<>();
+      com.fasterxml.jackson.databind.JsonNode list = node.get("nodes");
+      if (list == null || !list.isArray()) {
+        throw new IllegalArgumentException(source + ": field \"nodes\" is missing or not an array");
+      }
+      for (com.fasterxml.jackson.databind.JsonNode entry : list) {
+        names.add(Json.text(entry, "name", source));
+      }
+      String bastion = Json.optionalText(node, "bastion");
+      return new SshNodes(bastion.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(bastion), names);
+    });
+  }
+
   /** {@code POST logout}: ends the session behind {@code token}. */
   public void logout(String token) {
     send("POST", "logout", token, null);

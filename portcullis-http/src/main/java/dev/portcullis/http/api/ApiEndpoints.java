@@ -42,7 +42,8 @@ public final class ApiEndpoints implements ApiHandler {
       case "GET " + V1 + "whoami" -> now(() -> users.whoami(request, snapshot));
       case "POST " + V1 + "ssh/certificates" -> withBody(body -> users.sshCertificate(request, snapshot, body));
       case "POST " + V1 + "logout" -> now(() -> users.logout(request, snapshot));
-      case "GET " + V1 + "ca" -> now(users::certificateAuthorities);
+      case "GET " + V1 + "ca" -> now(() -> users.certificateAuthorities(snapshot));
+      case "GET " + V1 + "ssh/nodes" -> now(() -> users.sshNodes(request, snapshot));
       case "POST " + V1 + "nodes/join" -> withBody(body -> nodes.join(request, snapshot, body));
       case "POST " + V1 + "nodes/heartbeat" -> withBody(body -> nodes.heartbeat(request, snapshot, body));
       case "GET " + V1 + "nodes/principals" -> now(() -> nodes.principals(request, snapshot));

@@ -1,4 +1,10 @@
 package dev.portcullis.http.api;
+import java.util.TreeMap;
+import java.util.Comparator;
+import java.util.ArrayList;
+import dev.portcullis.policy.PolicySnapshot;
+import dev.portcullis.policy.NodeResource;
+import dev.portcullis.nodes.NodeRecord;
 
 import dev.portcullis.ssh.users.CurrentUsers;
 
@@ -130,11 +136,38 @@ final class UserApi {
     return new SimpleResponse(204, List.of(), new byte[0]);
   }
 
-  SimpleResponse certificateAuthorities() {
+  SimpleResponse certificateAuthorities(GateSnapshot snapshot) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("ssh_user_ca", ssh.userCa().trustedPublicKeys());
     body.put("ssh_host_ca_known_hosts", ssh.hostCa().knownHostsLines("*"));
+    body.put("ssh_bastion", bastion(snapshot).orElse(null));
     return ApiJson.ok(body);
+  }
+
+  /** The nodes the caller may log in to now, with their logins there, and the bastion that reaches them. */
+  SimpleResponse sshNodes(ClientRequest request, GateSnapshot snapshot) {
+    Identity identity = authenticated(request, snapshot).identity();
+    PolicySnapshot policy = snapshot.policy().snapshot();
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (NodeRecord node : ssh.nodes().list()) {
+      List<String> logins = ssh.nodeLogins().loginsFor(identity, new NodeResource(node.name(), node.labels()), policy);
+      if (!logins.isEmpty()) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", node.name());
+        entry.put("labels", new TreeMap<>(node.labels()));
+        entry.put("logins", logins);
+        nodes.add(entry);
+      }
+    }
+    nodes.sort(Comparator.comparing(entry -> (String) entry.get("name")));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("bastion", bastion(snapshot).orElse(null));
+    body.put("nodes", nodes);
+    return ApiJson.ok(body);
+  }
+
+  private static Optional<String> bastion(GateSnapshot snapshot) {
+    return snapshot.config().ssh().bastion().map(b -> b.publicAddress(snapshot.config().server().publicHost()));
   }
 
   /** A new API session for the user, no longer than their roles' shortest max_session_ttl. */

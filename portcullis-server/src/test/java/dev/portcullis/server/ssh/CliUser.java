@@ -100,6 +100,35 @@ final class CliUser {
   }
 
   /**
+   * Saves what a bare {@code portcullis ssh-config} prints (the server has a bastion, so the block lists this
+   * user's nodes behind a ProxyJump to it) and returns the ssh command line {@code ssh -F THAT_FILE OPTIONS
+   * LOGIN@NODE COMMAND}, with the global known_hosts switched off so only the CA line vouches for hosts.
+   */
+  List<String> bastionSshCommand(List<String> options, String login, String node, String... remoteCommand)
+      throws IOException {
+    Run config = sshConfig();
+    if (config.exitCode() != 0) {
+      throw new IllegalStateException("portcullis ssh-config failed: " + config.describe());
+    }
+    Path file = Files.writeString(home.resolveSibling(home.getFileName() + "-bastion_ssh_config"), config.out());
+    List<String> command = new ArrayList<>(List.of(RealOpenSsh.SSH.toString(), "-F", file.toString(),
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", "GlobalKnownHostsFile=/dev/null",
+        "-o", "BatchMode=yes",
+        "-o", "ConnectTimeout=10"));
+    command.addAll(options);
+    command.add(login + "@" + node);
+    command.addAll(List.of(remoteCommand));
+    return command;
+  }
+
+  /** Runs {@link #bastionSshCommand} to completion with no input. */
+  Command.Result bastionSsh(List<String> options, String login, String node, String... remoteCommand)
+      throws IOException {
+    return Command.run(bastionSshCommand(options, login, node, remoteCommand), SSH_TIMEOUT);
+  }
+
+  /**
    * Asks the server for a new certificate with the token and key this laptop holds from its last login, as a
    * thief of the laptop (or a CLI renewing without a new sign-in) would; returns the server's answer.
    */

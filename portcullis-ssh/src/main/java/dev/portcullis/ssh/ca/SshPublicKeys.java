@@ -1,9 +1,12 @@
 package dev.portcullis.ssh.ca;
 
+import dev.portcullis.ssh.ca.internal.OpenSshKeys;
 import dev.portcullis.ssh.ca.internal.RequestChecks;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.util.Objects;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -15,6 +18,11 @@ public final class SshPublicKeys {
   private static final int MAX_LINE = 16 * 1024;
 
   private SshPublicKeys() {}
+
+  /** A new Ed25519 key pair from {@code random}: for host and client keys that live only as long as the process. */
+  public static KeyPair generateEd25519(SecureRandom random) {
+    return OpenSshKeys.generateEd25519(random);
+  }
 
   /**
    * Parses one plain public key line as found in {@code id_ed25519.pub} or authorized_keys, without

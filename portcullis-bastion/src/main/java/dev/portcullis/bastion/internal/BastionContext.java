@@ -1,0 +1,27 @@
+package dev.portcullis.bastion.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.bastion.BastionServices;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What the bastion's parts share: the services, the upstream client, the live sessions, and an executor for work
+ * that must not run on SSH I/O threads (audit writes, making recordings durable).
+ */
+final class BastionContext {
+  final BastionServices services;
+  final Upstream upstream;
+  final LiveSessions live;
+  final JumpTargets targets;
+  final ExecutorService background;
+
+  BastionContext(BastionServices services, Upstream upstream, LiveSessions live, JumpTargets targets,
+      ExecutorService background) {
+    this.services = requireNonNull(services, "services");
+    this.upstream = requireNonNull(upstream, "upstream");
+    this.live = requireNonNull(live, "live");
+    this.targets = requireNonNull(targets, "targets");
+    this.background = requireNonNull(background, "background");
+  }
+}

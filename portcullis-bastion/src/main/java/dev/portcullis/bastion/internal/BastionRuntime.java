@@ -1,0 +1,131 @@
+package dev.portcullis.bastion.internal;
+
+import dev.portcullis.audit.AuditCode;
+import dev.portcullis.bastion.BastionServices;
+import dev.portcullis.bastion.BastionSettings;
+import dev.portcullis.ssh.ca.SshPublicKeys;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.server.SshServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running bastion: both listeners, the upstream client and the watch over live sessions. */
+public final class BastionRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BastionRuntime.class);
+
+  private final BastionContext context;
+  private final SshServer inner;
+  private final SshServer outer;
+  private final ScheduledExecutorService watch;
+
+  private BastionRuntime(BastionContext context, SshServer inner, SshServer outer, ScheduledExecutorService watch) {
+    this.context = context;
+    this.inner = inner;
+    this.outer = outer;
+    this.watch = watch;
+  }
+
+  public static BastionRuntime start(BastionSettings settings, BastionServices services) throws IOException {
+    ExecutorService background = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("portcullis-bastion-", 0).factory());
+    Upstream upstream = new Upstream(services);
+    BastionContext context = new BastionContext(services, upstream, new LiveSessions(), new JumpTargets(), background);
+    endOrphans(context);
+    SshServer inner = BastionListeners.inner(context,
+        new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
+    SshServer outer = null;
+    try {
+      inner.start();
+      outer = BastionListeners.outer(context, settings.listen(), settings.hostNames(), inner.getPort(),
+          new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
+      outer.start();
+    } catch (IOException | RuntimeException e) {
+      stopQuietly(outer);
+      stopQuietly(inner);
+      upstream.close();
+      background.shutdownNow();
+      throw e;
+    }
+    ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("portcullis-bastion-watch").factory());
+    BastionRuntime runtime = new BastionRuntime(context, inner, outer, watch);
+    long every = settings.watchInterval().toMillis();
+    watch.scheduleWithFixedDelay(runtime::watchOnce, every, every, TimeUnit.MILLISECONDS);
+    log.info("SSH bastion listening on {}:{} as {}", settings.listen().getHostString(), outer.getPort(),
+        settings.hostNames());
+    return runtime;
+  }
+
+  public int port() {
+    return outer.getPort();
+  }
+
+  public int liveSessions() {
+    return context.live.size();
+  }
+
+  /** Ends sessions of locked users, killed sessions and expired certificates; drops locked users' idle hops. */
+  void watchOnce() {
+    try {
+      Instant now = context.services.clock().instant();
+      context.live.watch(now, context.services.lockedUsers()::isLocked, context.services.sessions());
+      for (var session : outer.getActiveSessions()) {
+        BastionUser user = session.getAttribute(OuterAuthenticator.USER);
+        if (user != null && (context.services.lockedUsers().isLocked(user.username())
+            || !now.isBefore(user.validBefore()))) {
+          session.close(true);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("bastion session watch failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  /** Sessions a crash left open are ended now, and say so in the audit log. */
+  private static void endOrphans(BastionContext context) {
+    Instant now = context.services.clock().instant();
+    for (String id : context.services.sessions().endOrphans(now, "bastion restarted")) {
+      context.services.audit().event(AuditCode.SSH_SESSION_ENDED).resource("bastion")
+          .reasons(List.of("bastion restarted")).details(Map.of("session", id)).record();
+    }
+  }
+
+  @Override
+  public void close() {
+    watch.shutdownNow();
+    for (var session : outer.getActiveSessions()) {
+      session.close(true);
+    }
+    stopQuietly(outer);
+    stopQuietly(inner);
+    context.upstream.close();
+    context.background.shutdown();
+    try {
+      context.background.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void stopQuietly(SshServer server) {
+    if (server != null) {
+      try {
+        server.stop(true);
+      } catch (IOException | RuntimeException e) {
+        log.debug("stopping an SSH listener: {}", e.getMessage());
+      }
+    }
+  }
+
+  static InetSocketAddress loopback(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+}

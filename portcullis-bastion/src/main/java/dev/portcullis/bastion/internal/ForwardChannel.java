@@ -1,0 +1,153 @@
+package dev.portcullis.bastion.internal;
+
+import dev.portcullis.audit.AuditCode;
+import dev.portcullis.ssh.ca.UserExtension;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+/**
+ * A local port forward ({@code ssh -L}) on the inner connection. Refused and audited unless one of the user's
+ * roles allows port forwarding; otherwise audited and carried to the node as the same request, so the node's
+ * sshd decides and connects, as it would without the bastion.
+ */
+final class ForwardChannel extends AbstractServerChannel {
+  private static final int CHUNK = 32 * 1024;
+
+  private final BastionContext context;
+  private final OrderedWriter toNode = new OrderedWriter();
+  private volatile ChannelAsyncOutputStream out;
+  private volatile ClientChannel node;
+
+  ForwardChannel(BastionContext context) {
+    super(null);
+    this.context = context;
+  }
+
+  @Override
+  protected OpenFuture doInit(Buffer buffer) {
+    String host = buffer.getString();
+    int port = buffer.getInt();
+    String originator = buffer.getString();
+    int originatorPort = buffer.getInt();
+    InnerHop hop = InnerHop.of(getServerSession());
+    OpenFuture future = new DefaultOpenFuture(this, this);
+    String destination = host + ":" + port;
+    if (!hop.allows(UserExtension.PORT_FORWARDING)) {
+      String why = "no role of " + hop.target.user().username() + " allows port forwarding";
+      audit(hop, AuditCode.SSH_FORWARD_REFUSED, Map.of("forward", "local", "destination", destination), why);
+      ExplainingConnectionService.explain(getSession(), getRecipient(), "Portcullis: " + why);
+      future.setException(new SshChannelOpenException(getChannelId(),
+          SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "Portcullis: " + why));
+      return future;
+    }
+    audit(hop, AuditCode.SSH_PORT_FORWARD, Map.of("forward", "local", "destination", destination), "allowed");
+    hop.upstream().whenComplete((upstream, error) -> {
+      if (error != null) {
+        fail(future, Upstream.reason(error));
+        return;
+      }
+      try {
+        ChannelDirectTcpip channel = upstream.createDirectTcpipChannel(
+            new SshdSocketAddress(originator, originatorPort), new SshdSocketAddress(host, port));
+        channel.setStreaming(ClientChannel.Streaming.Async);
+        channel.open().addListener(opened -> {
+          if (!opened.isOpened()) {
+            fail(future, "node " + hop.target.node().name() + " refused the forward to " + destination + ": "
+                + Upstream.reason(opened.getException()));
+            return;
+          }
+          node = channel;
+          out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+          toNode.attach(channel.getAsyncIn());
+          future.setOpened();
+          pump(channel.getAsyncOut());
+          channel.addCloseFutureListener(closed -> close(false));
+        });
+      } catch (IOException | RuntimeException e) {
+        fail(future, Upstream.reason(e));
+      }
+    });
+    return future;
+  }
+
+  private void fail(OpenFuture future, String message) {
+    ExplainingConnectionService.explain(getSession(), getRecipient(), "Portcullis: " + message);
+    future.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
+        "Portcullis: " + message));
+  }
+
+  private void pump(IoInputStream from) {
+    Buffer buffer = new ByteArrayBuffer(CHUNK, false);
+    from.read(buffer).addListener(read -> {
+      if (read.getException() != null || read.getRead() < 0) {
+        ChannelAsyncOutputStream stream = out;
+        if (stream != null) {
+          stream.close(false).addListener(closed -> close(false));
+        }
+        return;
+      }
+      try {
+        out.writeBuffer(buffer).addListener(written -> {
+          if (written.isWritten()) {
+            pump(from);
+          } else {
+            close(true);
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        close(true);
+      }
+    });
+  }
+
+  @Override
+  protected void doWriteData(byte[] data, int off, long len) {
+    int length = (int) len;
+    toNode.write(Arrays.copyOfRange(data, off, off + length), () -> {
+      try {
+        getLocalWindow().release(length);
+      } catch (IOException e) {
+        close(true);
+      }
+    });
+  }
+
+  @Override
+  public void handleEof() throws IOException {
+    super.handleEof();
+    toNode.closeWhenDrained();
+  }
+
+  @Override
+  protected void doWriteExtendedData(byte[] data, int off, long len) {
+    throw new UnsupportedOperationException("port forwards carry no extended data");
+  }
+
+  @Override
+  protected void preClose() {
+    ClientChannel relayed = node;
+    if (relayed != null) {
+      relayed.close(true);
+    }
+    super.preClose();
+  }
+
+  private void audit(InnerHop hop, AuditCode code, Map<String, String> details, String reason) {
+    context.background.execute(() -> SessionAudit.record(context.services.audit(), hop.target, hop.login, code,
+        null, details, List.of(reason)));
+  }
+}

@@ -1,0 +1,62 @@
+package dev.portcullis.bastion.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.ssh.ca.UserExtension;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * One authenticated login through the bastion: a user, as one login, on one node. Every channel of the inner
+ * connection shares it, and with it one upstream connection to the node, opened on first use.
+ */
+final class InnerHop {
+  static final AttributeKey<InnerHop> KEY = new AttributeKey<>();
+
+  final JumpTarget target;
+  final String login;
+  final boolean recorded;
+  final Set<UserExtension> forwarding;
+  private final Supplier<CompletableFuture<ClientSession>> connect;
+  private CompletableFuture<ClientSession> upstream;
+
+  InnerHop(JumpTarget target, String login, boolean recorded, Set<UserExtension> forwarding,
+      Supplier<CompletableFuture<ClientSession>> connect) {
+    this.target = requireNonNull(target, "target");
+    this.login = requireNonNull(login, "login");
+    this.recorded = recorded;
+    this.forwarding = Set.copyOf(forwarding);
+    this.connect = requireNonNull(connect, "connect");
+  }
+
+  static InnerHop of(ServerSession session) {
+    InnerHop hop = session.getAttribute(KEY);
+    if (hop == null) {
+      throw new IllegalStateException("no authenticated hop on " + session);
+    }
+    return hop;
+  }
+
+  boolean allows(UserExtension extension) {
+    return forwarding.contains(extension);
+  }
+
+  /** The connection to the node, opened by the first channel that needs it. */
+  synchronized CompletableFuture<ClientSession> upstream() {
+    if (upstream == null) {
+      upstream = connect.get();
+    }
+    return upstream;
+  }
+
+  /** Closes the upstream connection, if one was opened. */
+  synchronized void closeUpstream() {
+    if (upstream != null) {
+      upstream.thenAccept(session -> session.close(true));
+    }
+  }
+}

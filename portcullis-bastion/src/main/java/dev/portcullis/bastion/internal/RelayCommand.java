@@ -1,0 +1,368 @@
+package dev.portcullis.bastion.internal;
+
+import dev.portcullis.audit.AuditCode;
+import dev.portcullis.bastion.SessionLedger;
+import dev.portcullis.bastion.SessionRecorder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelDataReceiver;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.channel.ChannelSessionAware;
+import org.apache.sshd.server.command.AsyncCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session channel through the bastion (a shell, a command or a subsystem such as sftp), relayed to the same
+ * request on a channel of the node connection. Bytes flow without blocking a thread in either direction and with
+ * SSH flow control end to end: the client's window grows only as bytes reach the node. Along the way it records
+ * the terminal, audits commands and file operations, and keeps the session's record.
+ */
+final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDataReceiver, LiveSessions.Live {
+  private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
+  private static final int CHUNK = 32 * 1024;
+
+  private final BastionContext context;
+  private final SessionKind kind;
+  private final String request;
+  private final OrderedWriter toNode = new OrderedWriter();
+  private final AtomicInteger openHalves = new AtomicInteger(3);
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicLong bytesIn = new AtomicLong();
+  private final AtomicLong bytesOut = new AtomicLong();
+  private ChannelSession channel;
+  private IoOutputStream out;
+  private IoOutputStream err;
+  private ExitCallback exit;
+  private InnerHop hop;
+  private SessionAudit audit;
+  private String id;
+  private Instant started;
+  private volatile ClientChannel node;
+  private volatile SessionRecorder.Recording recording;
+  private volatile SftpAuditor sftp;
+  private volatile String endReason;
+  private CompletableFuture<Void> auditTail = CompletableFuture.completedFuture(null);
+
+  RelayCommand(BastionContext context, SessionKind kind, String request) {
+    this.context = context;
+    this.kind = kind;
+    this.request = request;
+  }
+
+  @Override
+  public void setChannelSession(ChannelSession session) {
+    this.channel = session;
+    session.setDataReceiver(this);
+  }
+
+  @Override
+  public void setIoOutputStream(IoOutputStream stream) {
+    this.out = stream;
+  }
+
+  @Override
+  public void setIoErrorStream(IoOutputStream stream) {
+    this.err = stream;
+  }
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exit = callback;
+  }
+
+  @Override
+  public void setIoInputStream(org.apache.sshd.common.io.IoInputStream in) {
+    // Input arrives through the channel's data receiver, or is not read at all.
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {
+    // Input arrives through data(): this command is its channel's data receiver.
+  }
+
+  @Override
+  public void setOutputStream(OutputStream stream) {
+    // Asynchronous streams are used instead.
+  }
+
+  @Override
+  public void setErrorStream(OutputStream stream) {
+    // Asynchronous streams are used instead.
+  }
+
+  @Override
+  public void start(ChannelSession session, Environment env) {
+    hop = InnerHop.of(session.getServerSession());
+    audit = new SessionAudit(context.services.audit(), hop.target, hop.login);
+    SessionLedger ledger = context.services.sessions();
+    id = ledger.newId();
+    started = context.services.clock().instant();
+    TerminalRequest terminal = TerminalRequest.of(session, env);
+    if (hop.recorded && terminal.pty()) {
+      recording = context.services.recordings().start(id, terminal.columns(), terminal.rows(), terminal.term(),
+          hop.target.user().username() + "@" + hop.target.node().name() + " as " + hop.login);
+    }
+    if (kind == SessionKind.SUBSYSTEM && request.equals("sftp")) {
+      sftp = new SftpAuditor(op -> later(() -> audit.record(AuditCode.SSH_SFTP, id, sftpDetails(op), List.of())));
+    }
+    context.live.add(id, this);
+    SessionLedger.Start start = new SessionLedger.Start(id, hop.target.user().username(),
+        hop.target.user().identity().provider(), hop.target.node().name(), hop.login, hop.target.clientAddress(),
+        kind.id(), started, recording != null);
+    later(() -> {
+      ledger.started(start);
+      audit.record(AuditCode.SSH_SESSION_STARTED, id, startDetails(terminal), List.of());
+      if (kind == SessionKind.EXEC) {
+        ExecAudit.scp(request).ifPresentOrElse(
+            scp -> audit.record(AuditCode.SSH_SCP, id, Map.of("direction", scp.direction(), "path", scp.path(),
+                "recursive", Boolean.toString(scp.recursive())), List.of()),
+            () -> audit.record(AuditCode.SSH_EXEC, id, Map.of("command", ExecAudit.shown(request)), List.of()));
+      }
+    });
+    env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
+    hop.upstream().whenComplete((upstream, error) -> {
+      if (error != null) {
+        fail(Upstream.reason(error));
+      } else {
+        open(upstream, terminal);
+      }
+    });
+  }
+
+  private void open(ClientSession upstream, TerminalRequest terminal) {
+    try {
+      ClientChannel opened = terminal.create(upstream, kind, request);
+      opened.setStreaming(ClientChannel.Streaming.Async);
+      opened.open().addListener(future -> {
+        if (!future.isOpened()) {
+          fail("node " + hop.target.node().name() + " refused the " + kind.id() + ": "
+              + Upstream.reason(future.getException()));
+          return;
+        }
+        node = opened;
+        toNode.attach(opened.getAsyncIn());
+        pump(opened.getAsyncOut(), out, true);
+        pump(opened.getAsyncErr(), err, false);
+        opened.addCloseFutureListener(closed -> halfClosed());
+      });
+    } catch (IOException | RuntimeException e) {
+      fail("node " + hop.target.node().name() + ": " + Upstream.reason(e));
+    }
+  }
+
+  /** Copies one direction from the node to the client, a chunk at a time, reading again once written. */
+  private void pump(IoInputStream from, IoOutputStream to, boolean stdout) {
+    Buffer buffer = new ByteArrayBuffer(CHUNK, false);
+    from.read(buffer).addListener(read -> {
+      int n = read.getRead();
+      if (read.getException() != null || n < 0) {
+        halfClosed();
+        return;
+      }
+      bytesOut.addAndGet(n);
+      SessionRecorder.Recording rec = recording;
+      if (stdout && rec != null) {
+        rec.output(buffer.array(), buffer.rpos(), n);
+      }
+      try {
+        to.writeBuffer(buffer).addListener(written -> {
+          if (written.isWritten()) {
+            pump(from, to, stdout);
+          } else {
+            halfClosed();
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        halfClosed();
+      }
+    });
+  }
+
+  @Override
+  public int data(ChannelSession session, byte[] buf, int start, int len) {
+    if (len == 0) {
+      return 0;
+    }
+    byte[] copy = java.util.Arrays.copyOfRange(buf, start, start + len);
+    bytesIn.addAndGet(len);
+    SessionRecorder.Recording rec = recording;
+    if (rec != null) {
+      rec.input(copy, 0, len);
+    }
+    SftpAuditor auditor = sftp;
+    if (auditor != null) {
+      auditor.accept(copy, 0, len);
+    }
+    toNode.write(copy, () -> {
+      try {
+        session.getLocalWindow().release(len);
+      } catch (IOException e) {
+        session.close(true);
+      }
+    });
+    return 0;
+  }
+
+  /** The client sent EOF: pass it on once everything before it reached the node. */
+  @Override
+  public void close() {
+    toNode.closeWhenDrained();
+  }
+
+  private void resize(Environment env) {
+    try {
+      int columns = Integer.parseInt(env.getEnv().getOrDefault(Environment.ENV_COLUMNS, "80"));
+      int rows = Integer.parseInt(env.getEnv().getOrDefault(Environment.ENV_LINES, "24"));
+      SessionRecorder.Recording rec = recording;
+      if (rec != null) {
+        rec.resize(columns, rows);
+      }
+      if (node instanceof org.apache.sshd.client.channel.PtyCapableChannelSession pty) {
+        pty.sendWindowChange(columns, rows);
+      }
+    } catch (NumberFormatException | IOException e) {
+      log.debug("window change not relayed: {}", e.getMessage());
+    }
+  }
+
+  /** One of stdout, stderr and the node channel is done; the session ends when all three are. */
+  private void halfClosed() {
+    if (openHalves.decrementAndGet() == 0) {
+      ClientChannel relayed = node;
+      Integer status = relayed == null ? null : relayed.getExitStatus();
+      finish(status == null ? 255 : status, null);
+    }
+  }
+
+  /** The node cannot be reached or refused: tell the user why and end with status 255. */
+  private void fail(String message) {
+    byte[] text = ("Portcullis: " + message + "\r\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> finish(255, message));
+    } catch (IOException | RuntimeException e) {
+      finish(255, message);
+    }
+  }
+
+  @Override
+  public void terminate(String reason) {
+    if (endReason != null) {
+      return;
+    }
+    endReason = reason;
+    byte[] text = ("\r\nPortcullis: session ended: " + reason + "\r\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> hop.target.outer().close(true));
+    } catch (IOException | RuntimeException e) {
+      // A write is in flight on stderr; the connection goes anyway.
+    }
+    // Whether or not the notice got out, the connection ends now-ish.
+    context.background.execute(() -> {
+      try {
+        Thread.sleep(Duration.ofMillis(250));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      hop.target.outer().close(true);
+    });
+  }
+
+  @Override
+  public String username() {
+    return hop.target.user().username();
+  }
+
+  @Override
+  public Instant validBefore() {
+    return hop.target.user().validBefore();
+  }
+
+  @Override
+  public void destroy(ChannelSession session) {
+    ClientChannel relayed = node;
+    if (relayed != null) {
+      relayed.close(true);
+    }
+    finish(-1, "client disconnected");
+  }
+
+  private void finish(int status, String failure) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    context.live.remove(id);
+    Instant ended = context.services.clock().instant();
+    String reason = endReason != null ? endReason : failure != null ? failure : "exit " + status;
+    SessionRecorder.Recording rec = recording;
+    later(() -> {
+      if (rec != null) {
+        rec.finish();
+      }
+      context.services.sessions().ended(id, ended, reason);
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("kind", kind.id());
+      details.put("duration_ms", Long.toString(Duration.between(started, ended).toMillis()));
+      details.put("bytes_in", Long.toString(bytesIn.get()));
+      details.put("bytes_out", Long.toString(bytesOut.get()));
+      details.put("exit_status", Integer.toString(status));
+      details.put("recorded", Boolean.toString(rec != null));
+      audit.record(AuditCode.SSH_SESSION_ENDED, id, details, List.of(reason));
+    });
+    if (status >= 0) {
+      auditTail.whenComplete((done, error) -> exit.onExit(status, failure == null ? "" : failure));
+    }
+  }
+
+  /** Runs audit and record keeping off the I/O threads, in order for this session. */
+  private synchronized void later(Runnable task) {
+    auditTail = auditTail.thenRunAsync(task, context.background).exceptionally(error -> {
+      log.error("bastion session {}: audit or record keeping failed", id, error);
+      return null;
+    });
+  }
+
+  private Map<String, String> startDetails(TerminalRequest terminal) {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("kind", kind.id());
+    if (kind == SessionKind.SUBSYSTEM) {
+      details.put("subsystem", request);
+    }
+    details.put("pty", Boolean.toString(terminal.pty()));
+    details.put("recorded", Boolean.toString(recording != null));
+    return details;
+  }
+
+  private static Map<String, String> sftpDetails(SftpAuditor.Operation op) {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("action", op.action());
+    details.put("path", op.path());
+    if (!op.target().isEmpty()) {
+      details.put("target", op.target());
+    }
+    if (!op.mode().isEmpty()) {
+      details.put("mode", op.mode());
+    }
+    return details;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.portcullis.bastion.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.bastion.BastionServices;
+import dev.portcullis.nodes.NodeRecord;
+import dev.portcullis.ssh.ca.CaKey;
+import dev.portcullis.ssh.ca.IssuedCertificate;
+import dev.portcullis.ssh.ca.SshPublicKeys;
+import dev.portcullis.ssh.ca.UserCertificateRequest;
+import dev.portcullis.ssh.ca.UserExtension;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * The bastion's SSH client towards nodes. Each hop gets its own connection, authenticated with a certificate the
+ * bastion mints for exactly that user (same key id, so the node's principals check judges the same person) and
+ * that login, valid for two minutes: long enough to log in, useless if it leaks. The node must present a host
+ * certificate from the Portcullis host CA for its enrolled name.
+ */
+public final class Upstream implements AutoCloseable {
+  static final Duration CERTIFICATE_TTL = Duration.ofMinutes(2);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final AttributeKey<String> EXPECTED_NODE = new AttributeKey<>();
+
+  private final BastionServices services;
+  private final SshClient client;
+  private final KeyPair key;
+
+  public Upstream(BastionServices services) {
+    this.services = requireNonNull(services, "services");
+    this.key = SshPublicKeys.generateEd25519(services.random());
+    this.client = SshClient.setUpDefaultClient();
+    client.setCipherFactories(Crypto.ciphers());
+    client.setServerKeyVerifier(this::verifyNode);
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    client.start();
+  }
+
+  /**
+   * Connects and logs in to {@code node} as {@code login} for {@code user}; completes exceptionally with a
+   * {@link NodeUnavailable} whose message is meant for the user.
+   */
+  public CompletableFuture<ClientSession> connect(NodeRecord node, BastionUser user, String login,
+      Set<UserExtension> extensions) {
+    CompletableFuture<ClientSession> result = new CompletableFuture<>();
+    NodeAddress address;
+    try {
+      address = NodeAddress.parse(node.address());
+    } catch (IllegalArgumentException e) {
+      result.completeExceptionally(new NodeUnavailable("node " + node.name() + " has an unusable address: "
+          + e.getMessage()));
+      return result;
+    }
+    try {
+      AttributeRepository context = AttributeRepository.ofKeyValuePair(EXPECTED_NODE, node.name());
+      client.connect(login, address.host(), address.port(), context).addListener(connected -> {
+        if (!connected.isConnected()) {
+          result.completeExceptionally(new NodeUnavailable("node " + node.name() + " (" + address
+              + ") is not reachable: " + reason(connected.getException())));
+          return;
+        }
+        ClientSession session = connected.getSession();
+        try {
+          session.addPublicKeyIdentity(certifiedKey(user, login, extensions));
+          session.auth().addListener(auth -> {
+            if (auth.isSuccess()) {
+              result.complete(session);
+            } else {
+              session.close(true);
+              result.completeExceptionally(new NodeUnavailable("node " + node.name() + " refused login " + login
+                  + " for " + user.keyId() + ": " + reason(auth.getException())));
+            }
+          });
+        } catch (IOException | RuntimeException e) {
+          session.close(true);
+          result.completeExceptionally(new NodeUnavailable("node " + node.name() + ": " + reason(e)));
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(new NodeUnavailable("node " + node.name() + " (" + address
+          + ") is not reachable: " + reason(e)));
+    }
+    return result.orTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+      Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+      if (cause instanceof java.util.concurrent.TimeoutException) {
+        result.thenAccept(late -> late.close(true));
+        return CompletableFuture.failedFuture(new NodeUnavailable("node " + node.name() + " (" + address
+            + ") did not answer within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  private KeyPair certifiedKey(BastionUser user, String login, Set<UserExtension> extensions) {
+    IssuedCertificate issued = services.userCa().issueUser(new UserCertificateRequest(key.getPublic(),
+        user.keyId(), List.of(login), CERTIFICATE_TTL, extensions, List.of()));
+    return new KeyPair(issued.certificate(), key.getPrivate());
+  }
+
+  /** Accepts only a host certificate from a trusted host CA key, for the enrolled node's name, valid now. */
+  private boolean verifyNode(ClientSession session, SocketAddress remote, PublicKey serverKey) {
+    String expected = session.getAttribute(EXPECTED_NODE);
+    if (expected == null || !(serverKey instanceof OpenSshCertificate certificate)
+        || certificate.getType() != OpenSshCertificate.Type.HOST
+        || !certificate.getPrincipals().contains(expected)) {
+      return false;
+    }
+    Instant now = services.clock().instant();
+    if (now.isBefore(Instant.ofEpochSecond(certificate.getValidAfter()))
+        || !now.isBefore(UserCertificates.validBefore(certificate))) {
+      return false;
+    }
+    for (CaKey trusted : services.hostCa().keys()) {
+      if (KeyUtils.compareKeys(trusted.publicKey(), certificate.getCaPubKey())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String reason(Throwable error) {
+    if (error == null) {
+      return "no reason given";
+    }
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (RuntimeException e) {
+      // Closing anyway.
+    }
+  }
+
+  /** The node cannot be used now; the message tells the user what happened. */
+  public static final class NodeUnavailable extends RuntimeException {
+    public NodeUnavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

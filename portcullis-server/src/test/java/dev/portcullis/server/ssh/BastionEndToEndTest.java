@@ -1,0 +1,294 @@
+package dev.portcullis.server.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.audit.StoredAuditEvent;
+import dev.portcullis.testing.openssh.Command;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The bastion with everything real: a server with {@code ssh.bastion}, node web-1 enrolled by the agent into a
+ * real sshd, users signed in with the real CLI, and the real ssh client jumping through the bastion with the
+ * config {@code portcullis ssh-config} printed. The bastion terminates each session and logs in to web-1 with a
+ * certificate of its own; sshd still asks the server (principals command) whether the user may use the login.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BastionEndToEndTest {
+
+  private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
+  private static final String CONFIG = SshFixture.SERVER + """
+        ssh:
+          bastion:
+            listen: 127.0.0.1:{BASTION}
+      identity_providers:
+        - name: local
+          type: local
+          users:
+            - username: alice
+              email: alice@example.com
+              groups: [team-a]
+              password_hash: "{HASH}"
+            - username: bob
+              email: bob@example.com
+              groups: [team-b]
+              password_hash: "{HASH}"
+      roles:
+        - name: a
+          allow:
+            node_labels: {env: [dev]}
+            logins: [{ALICE_LOGIN}]
+          options:
+            max_session_ttl: 2h
+        - name: b
+          allow:
+            node_labels: {env: [dev]}
+            logins: [{BOB_LOGIN}]
+      role_mappings:
+        - groups: [team-a]
+          roles: [a]
+        - groups: [team-b]
+          roles: [b]
+      apps:
+        - name: whoami
+          host: whoami.localhost
+          upstream: {WHOAMI}
+      """;
+
+  private SshFixture fixture;
+  private CliUser alice;
+  private CliUser bob;
+  private String aliceLogin;
+  private String bobLogin;
+
+  @BeforeAll
+  void startServerWithBastionAndSignIn() throws Exception {
+    RealHost.require();
+    aliceLogin = RealHost.throwawayName("pcba");
+    bobLogin = RealHost.throwawayName("pcbb");
+    fixture = SshFixture.start(CONFIG.replace("{BASTION}", Integer.toString(freePort()))
+        .replace("{ALICE_LOGIN}", aliceLogin).replace("{BOB_LOGIN}", bobLogin));
+    alice = fixture.user("alice");
+    bob = fixture.user("bob");
+    assertThat(fixture.passwordLogin(alice, "alice").exitCode()).isZero();
+    assertThat(fixture.passwordLogin(bob, "bob").exitCode()).isZero();
+    assertThat(fixture.web1.heartbeat().accounts().orElseThrow().created()).contains(aliceLogin, bobLogin);
+  }
+
+  @AfterAll
+  void cleanUp() throws Exception {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void anInteractiveSessionIsRecordedAndItsReplayEqualsWhatTheClientSaw() throws Exception {
+    Process ssh = start(alice.bastionSshCommand(List.of("-tt"), aliceLogin, "web-1"));
+    CompletableFuture<byte[]> seen = readAll(ssh.getInputStream());
+    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
+    OutputStream keyboard = ssh.getOutputStream();
+    keyboard.write("echo recorded-$((6*7))\n".getBytes(StandardCharsets.UTF_8));
+    keyboard.flush();
+    Thread.sleep(500);
+    keyboard.write("exit\n".getBytes(StandardCharsets.UTF_8));
+    keyboard.flush();
+    assertThat(ssh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String client = new String(seen.get(), StandardCharsets.UTF_8);
+    assertThat(ssh.exitValue()).as(() -> client + new String(errors.join(), StandardCharsets.UTF_8)).isZero();
+    assertThat(client).contains("recorded-42");
+
+    String id = lastSessionId(aliceLogin);
+    CliUser.Run play = fixture.admin("play", id, "--speed", "1000");
+    assertThat(play.exitCode()).as(play::describe).isZero();
+    assertThat(play.out()).isEqualTo(client);
+    StoredAuditEvent end = lastEvent("session.end", id);
+    assertThat(end.event().details()).containsEntry("recorded", "true").containsEntry("login", aliceLogin)
+        .containsEntry("node", "web-1");
+    assertThat(lastEvent("session.start", id).event().user()).isEqualTo("alice");
+  }
+
+  @Test
+  void execAndBothKindsOfScpAreAuditedWithTheCommandAndPaths() throws Exception {
+    Command.Result exec = alice.bastionSsh(List.of(), aliceLogin, "web-1", "echo", "exec-$((2+3))");
+    assertThat(exec.exitCode()).as(exec::describe).isZero();
+    assertThat(exec.stdout().strip()).isEqualTo("exec-5");
+    String execId = lastSessionId(aliceLogin);
+    assertThat(lastEvent("exec", execId).event().details()).containsEntry("command", "echo exec-$((2+3))");
+
+    Path file = Files.writeString(fixture.dir.resolve("upload.txt"), "through the bastion\n");
+    List<String> sftpScp = scp(alice, List.of(), file, aliceLogin + "@web-1:uploaded-sftp.txt");
+    Command.Result modern = Command.run(sftpScp, SSH_TIMEOUT);
+    assertThat(modern.exitCode()).as(modern::describe).isZero();
+    assertThat(fixture.audit("sftp")).anySatisfy(event -> assertThat(event.event().details())
+        .containsEntry("action", "open").containsEntry("path", "uploaded-sftp.txt")
+        .hasEntrySatisfying("mode", mode -> assertThat(mode).contains("write")));
+
+    Command.Result legacy = Command.run(scp(alice, List.of("-O"), file, aliceLogin + "@web-1:uploaded-legacy.txt"),
+        SSH_TIMEOUT);
+    assertThat(legacy.exitCode()).as(legacy::describe).isZero();
+    assertThat(fixture.audit("scp")).anySatisfy(event -> assertThat(event.event().details())
+        .containsEntry("direction", "upload").containsEntry("path", "uploaded-legacy.txt"));
+
+    Command.Result check = alice.bastionSsh(List.of(), aliceLogin, "web-1", "cat", "uploaded-sftp.txt",
+        "uploaded-legacy.txt");
+    assertThat(check.stdout()).isEqualTo("through the bastion\nthrough the bastion\n");
+  }
+
+  @Test
+  void anotherLoginOrAnUnknownNodeIsRefusedWithTheReason() throws Exception {
+    Command.Result wrongLogin = alice.bastionSsh(List.of(), bobLogin, "web-1", "true");
+    assertThat(wrongLogin.exitCode()).isEqualTo(255);
+    assertThat(wrongLogin.stderr()).contains("Portcullis: your certificate does not allow login '" + bobLogin + "'");
+
+    Command.Result unknown = alice.bastionSsh(List.of("-o", "Hostname=db-9"), aliceLogin, "web-1", "true");
+    assertThat(unknown.exitCode()).isEqualTo(255);
+    assertThat(unknown.stderr()).contains("Portcullis: no enrolled node is named 'db-9'");
+    assertThat(fixture.audit("session.refused")).anySatisfy(event ->
+        assertThat(event.event().reasons()).anySatisfy(reason -> assertThat(reason).contains("db-9")));
+  }
+
+  @Test
+  void aNodeNoRoleGrantsIsRefusedAtTheJump() throws Exception {
+    fixture.joinNode("prod-1", Map.of("env", "prod"));
+    Command.Result refused = alice.bastionSsh(List.of("-o", "Hostname=prod-1"), aliceLogin, "web-1", "true");
+    assertThat(refused.exitCode()).isEqualTo(255);
+    assertThat(refused.stderr()).contains("Portcullis: alice has no login on node prod-1");
+  }
+
+  @Test
+  void portForwardingIsRefusedByDefaultAndAudited() throws Exception {
+    Command.Result forward = alice.bastionSsh(List.of("-W", "127.0.0.1:" + fixture.server.port), aliceLogin,
+        "web-1");
+    assertThat(forward.exitCode()).isEqualTo(255);
+    assertThat(forward.stderr()).contains("Portcullis: no role of alice allows port forwarding");
+    assertThat(fixture.audit("forward.refused")).anySatisfy(event -> assertThat(event.event().details())
+        .containsEntry("forward", "local").containsEntry("destination", "127.0.0.1:" + fixture.server.port));
+  }
+
+  @Test
+  void lockingTheUserEndsTheirLiveSessionWithinFiveSeconds() throws Exception {
+    Process ssh = start(bob.bastionSshCommand(List.of(), bobLogin, "web-1", "sleep", "120"));
+    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
+    readAll(ssh.getInputStream());
+    awaitLive(bobLogin);
+    CliUser.Run lock = fixture.admin("users", "lock", "bob", "--reason", "offboarding");
+    assertThat(lock.exitCode()).as(lock::describe).isZero();
+    long locked = System.nanoTime();
+    try {
+      assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
+      assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
+          .contains("Portcullis: session ended: user bob is locked");
+      assertThat(fixture.audit("session.end")).anySatisfy(event -> {
+        assertThat(event.event().user()).isEqualTo("bob");
+        assertThat(event.event().reasons()).contains("user bob is locked");
+      });
+    } finally {
+      fixture.admin("users", "unlock", "bob");
+      ssh.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sessionsKillEndsALiveSession() throws Exception {
+    Process ssh = start(alice.bastionSshCommand(List.of(), aliceLogin, "web-1", "sleep", "120"));
+    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
+    readAll(ssh.getInputStream());
+    String id = awaitLive(aliceLogin);
+    try {
+      CliUser.Run kill = fixture.admin("sessions", "kill", id, "--reason", "incident 7");
+      assertThat(kill.exitCode()).as(kill::describe).isZero();
+      assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
+          .contains("Portcullis: session ended: killed by");
+      assertThat(lastEvent("session.end", id).event().reasons().getFirst()).contains("incident 7");
+    } finally {
+      ssh.destroyForcibly();
+    }
+  }
+
+  private List<String> scp(CliUser user, List<String> options, Path file, String target) throws IOException {
+    List<String> ssh = user.bastionSshCommand(List.of(), "x", "y");
+    // Reuse the ssh options (-F and the -o list) for scp; drop "ssh" and the trailing x@y.
+    List<String> command = new java.util.ArrayList<>();
+    command.add("/usr/bin/scp");
+    command.addAll(options);
+    command.addAll(ssh.subList(1, ssh.size() - 1));
+    command.add(file.toString());
+    command.add(target);
+    return command;
+  }
+
+  private String lastSessionId(String login) {
+    CliUser.Run ls = fixture.admin("sessions", "ls");
+    assertThat(ls.exitCode()).as(ls::describe).isZero();
+    return ls.out().lines().filter(line -> line.contains(login)).map(BastionEndToEndTest::firstWord)
+        .reduce((first, second) -> first).orElseThrow(() -> new AssertionError("no session of " + login + ":\n"
+            + ls.out()));
+  }
+
+  private String awaitLive(String login) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      CliUser.Run ls = fixture.admin("sessions", "ls", "--live");
+      for (String line : ls.out().lines().toList()) {
+        if (line.contains(login)) {
+          return firstWord(line);
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no live session of " + login);
+  }
+
+  private StoredAuditEvent lastEvent(String type, String sessionId) {
+    return fixture.audit(type).stream().filter(event -> sessionId.equals(event.event().details().get("session")))
+        .reduce((first, second) -> second).orElseThrow(() -> new AssertionError("no " + type + " for " + sessionId));
+  }
+
+  private static String firstWord(String line) {
+    Matcher matcher = Pattern.compile("^\\s*(\\S+)").matcher(line);
+    return matcher.find() ? matcher.group(1) : "";
+  }
+
+  private static Process start(List<String> command) throws IOException {
+    return new ProcessBuilder(command).start();
+  }
+
+  private static CompletableFuture<byte[]> readAll(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    });
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
