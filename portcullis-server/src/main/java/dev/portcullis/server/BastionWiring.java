@@ -5,7 +5,16 @@ import dev.portcullis.bastion.Bastion;
 import dev.portcullis.bastion.BastionServices;
 import dev.portcullis.bastion.BastionSettings;
 import dev.portcullis.bastion.SessionLedger;
-import dev.portcullis.bastion.SessionRecorder;
+import dev.portcullis.bastion.recording.FileSessionRecorder;
+import dev.portcullis.bastion.recording.Recordings;
+import dev.portcullis.bastion.sessions.SshSessions;
+import dev.portcullis.bastion.sessions.StoreSessionLedger;
+import dev.portcullis.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.portcullis.config.BastionConfig;
 import dev.portcullis.config.ListenAddress;
 import dev.portcullis.config.PortcullisConfig;
@@ -19,25 +28,70 @@ import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /** Starts the SSH bastion when the configuration has an {@code ssh.bastion} section. */
-final class BastionWiring {
+public final class BastionWiring {
+  private static final Logger log = LoggerFactory.getLogger(BastionWiring.class);
+
   private BastionWiring() {}
 
-  static Optional<Bastion> start(PortcullisConfig config, SshServices ssh, Supplier<PolicySnapshot> policy,
-      LockedUsers lockedUsers, AuditLog audit, SessionLedger ledger, SessionRecorder recorder, InstantSource clock,
+  /**
+   * Starts the bastion with its records in the store and its recordings in {@code <data_dir>/recordings}; first
+   * seals the recordings a crash left unfinished. The returned resources close in reverse order.
+   */
+  static List<AutoCloseable> start(PortcullisConfig config, Store store, SshServices ssh,
+      Supplier<PolicySnapshot> policy, LockedUsers lockedUsers, AuditLog audit, InstantSource clock,
       SecureRandom random) throws IOException {
     if (config.ssh().bastion().isEmpty()) {
-      return Optional.empty();
+      return List.of();
     }
     BastionConfig bastion = config.ssh().bastion().get();
-    BastionSettings settings = new BastionSettings(
-        new InetSocketAddress(bastion.listen().host(), bastion.listen().port()), hostNames(config, bastion));
-    return Optional.of(Bastion.start(settings, new BastionServices(ssh.userCa(), ssh.hostCa(), ssh.nodeLogins(),
-        ssh.nodes(), policy, lockedUsers, audit, ledger, recorder, clock, random)));
+    Path dataDir = config.server().dataDir();
+    Recordings recordings = Recordings.open(recordingsDirectory(config), System::nanoTime);
+    try {
+      List<String> recovered = recordings.recover();
+      if (!recovered.isEmpty()) {
+        log.warn("sealed {} recording(s) left unfinished by a crash: {}", recovered.size(), recovered);
+      }
+      SessionLedger ledger = new StoreSessionLedger(new SshSessions(store, clock), bastionId(dataDir, random), clock,
+          random);
+      BastionSettings settings = new BastionSettings(
+          new InetSocketAddress(bastion.listen().host(), bastion.listen().port()), hostNames(config, bastion));
+      Bastion running = Bastion.start(settings, new BastionServices(ssh.userCa(), ssh.hostCa(), ssh.nodeLogins(),
+          ssh.nodes(), policy, lockedUsers, audit, ledger, new FileSessionRecorder(recordings, clock), clock, random));
+      return List.of(recordings, running);
+    } catch (IOException | RuntimeException e) {
+      recordings.close();
+      throw e;
+    }
+  }
+
+  /** Where recordings are kept: {@code <data_dir>/recordings}. */
+  public static Path recordingsDirectory(PortcullisConfig config) {
+    return config.server().dataDir().resolve("recordings");
+  }
+
+  /** This bastion's name in session records, kept in the data directory so a restart knows its own sessions. */
+  private static String bastionId(Path dataDir, SecureRandom random) throws IOException {
+    Path file = dataDir.resolve("bastion-id");
+    if (Files.exists(file)) {
+      String id = Files.readString(file).strip();
+      if (id.matches("[a-z0-9]{8,64}")) {
+        return id;
+      }
+    }
+    String id = HexFormat.of().formatHex(randomBytes(random));
+    Files.createDirectories(dataDir);
+    Files.writeString(file, id + "\n");
+    return id;
+  }
+
+  private static byte[] randomBytes(SecureRandom random) {
+    byte[] bytes = new byte[8];
+    random.nextBytes(bytes);
+    return bytes;
   }
 
   /** The names clients may dial the bastion by: its public address, the sign-in host, a specific listen host. */

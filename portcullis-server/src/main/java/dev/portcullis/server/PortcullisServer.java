@@ -116,6 +116,8 @@ public final class PortcullisServer implements AutoCloseable {
           .build();
       ProxyServer proxy = ProxyServer.start(settings, gate);
       resources.add(proxy);
+      resources.addAll(BastionWiring.start(config, storage.store(), ssh, () -> gate.snapshot().policy().snapshot(),
+          lockedUsers, audit, clock, random));
 
       resources.add(ConfigWatcher.start(configFile, CONFIG_POLL, result -> onReload(result, gate, audit, clock, configFile)));
       ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(

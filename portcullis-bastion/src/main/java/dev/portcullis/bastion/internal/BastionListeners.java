@@ -92,7 +92,8 @@ final class BastionListeners {
     });
     server.addSessionListener(new SessionListener() {
       @Override
-      public void sessionCreated(Session session) {
+      public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
+        // By now the outer listener has registered its hop (it does so before the client may send a byte).
         if (!(session.getRemoteAddress() instanceof InetSocketAddress from)
             || context.targets.find(from.getPort()).isEmpty()) {
           // Not a hop the outer listener opened: another local process.

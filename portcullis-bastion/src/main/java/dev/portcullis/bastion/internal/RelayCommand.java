@@ -120,8 +120,15 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     started = context.services.clock().instant();
     TerminalRequest terminal = TerminalRequest.of(session, env);
     if (hop.recorded && terminal.pty()) {
-      recording = context.services.recordings().start(id, terminal.columns(), terminal.rows(), terminal.term(),
-          hop.target.user().username() + "@" + hop.target.node().name() + " as " + hop.login);
+      try {
+        recording = context.services.recordings().start(id, terminal.columns(), terminal.rows(), terminal.term(),
+            hop.target.user().username() + "@" + hop.target.node().name() + " as " + hop.login);
+      } catch (RuntimeException e) {
+        // A session that must be recorded and cannot be does not happen.
+        log.error("bastion session {} refused: {}", id, e.getMessage());
+        fail("the session cannot be recorded, so it is refused (" + e.getMessage() + ")");
+        return;
+      }
     }
     if (kind == SessionKind.SUBSYSTEM && request.equals("sftp")) {
       sftp = new SftpAuditor(op -> later(() -> audit.record(AuditCode.SSH_SFTP, id, sftpDetails(op), List.of())));

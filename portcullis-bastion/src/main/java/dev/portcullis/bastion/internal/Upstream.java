@@ -115,7 +115,8 @@ public final class Upstream implements AutoCloseable {
 
   /** Accepts only a host certificate from a trusted host CA key, for the enrolled node's name, valid now. */
   private boolean verifyNode(ClientSession session, SocketAddress remote, PublicKey serverKey) {
-    String expected = session.getAttribute(EXPECTED_NODE);
+    AttributeRepository context = session.getConnectionContext();
+    String expected = context == null ? null : context.getAttribute(EXPECTED_NODE);
     if (expected == null || !(serverKey instanceof OpenSshCertificate certificate)
         || certificate.getType() != OpenSshCertificate.Type.HOST
         || !certificate.getPrincipals().contains(expected)) {

@@ -36,9 +36,9 @@ class BastionEndToEndTest {
 
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
   private static final String CONFIG = SshFixture.SERVER + """
-        ssh:
-          bastion:
-            listen: 127.0.0.1:{BASTION}
+      ssh:
+        bastion:
+          listen: 127.0.0.1:{BASTION}
       identity_providers:
         - name: local
           type: local
@@ -129,7 +129,7 @@ class BastionEndToEndTest {
   @Test
   void execAndBothKindsOfScpAreAuditedWithTheCommandAndPaths() throws Exception {
     Command.Result exec = alice.bastionSsh(List.of(), aliceLogin, "web-1", "echo", "exec-$((2+3))");
-    assertThat(exec.exitCode()).as(exec::describe).isZero();
+    assertThat(exec.exitCode()).as(() -> exec.describe() + "\n" + fixture.web1.logSince(0)).isZero();
     assertThat(exec.stdout().strip()).isEqualTo("exec-5");
     String execId = lastSessionId(aliceLogin);
     assertThat(lastEvent("exec", execId).event().details()).containsEntry("command", "echo exec-$((2+3))");
