@@ -40,6 +40,11 @@ public final class Recordings implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
 
+  /** The recordings directory of a server's data directory: {@code <data_dir>/recordings}. */
+  public static Path directoryIn(Path dataDir) {
+    return requireNonNull(dataDir, "dataDir").resolve("recordings");
+  }
+
   /**
    * How recordings are written.
    *
@@ -177,6 +182,25 @@ public final class Recordings implements AutoCloseable {
 
   /** The recording of a session: the final {@code .cast.gz}, else the live {@code .cast.part}; empty when none. */
   public Optional<Path> find(String id) {
+    return find(dir, id);
+  }
+
+  /**
+   * The uncompressed asciicast v2 text of a finished recording, or of a live one up to its last complete
+   * line, for replay and export. The caller closes it.
+   *
+   * @throws NoSuchFileException when the session has no recording
+   */
+  public InputStream openCast(String id) throws IOException {
+    return openCast(dir, id);
+  }
+
+  /**
+   * {@link #find(String)} in a recordings directory, for readers such as the admin CLI that must neither
+   * create the directory nor start a writer.
+   */
+  public static Optional<Path> find(Path dir, String id) {
+    requireNonNull(dir, "dir");
     if (id == null || !ID.matcher(id).matches()) {
       return Optional.empty();
     }
@@ -189,14 +213,9 @@ public final class Recordings implements AutoCloseable {
     return Optional.empty();
   }
 
-  /**
-   * The uncompressed asciicast v2 text of a finished recording, or of a live one up to its last complete
-   * line, for replay and export. The caller closes it.
-   *
-   * @throws NoSuchFileException when the session has no recording
-   */
-  public InputStream openCast(String id) throws IOException {
-    return CastFiles.open(dir, requireValidId(id));
+  /** {@link #openCast(String)} in a recordings directory, for readers such as the admin CLI. */
+  public static InputStream openCast(Path dir, String id) throws IOException {
+    return CastFiles.open(requireNonNull(dir, "dir"), requireValidId(id));
   }
 
   /**

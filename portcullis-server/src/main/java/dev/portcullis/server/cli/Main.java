@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       TokensCommand.class,
       NodesCommand.class,
       UsersCommand.class,
+      SessionsCommand.class,
+      PlayCommand.class,
       CaCommand.class,
       dev.portcullis.node.agent.NodeCommand.class,
       dev.portcullis.cli.LoginCommand.class,
