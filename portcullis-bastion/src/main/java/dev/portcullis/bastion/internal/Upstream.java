@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -48,6 +50,9 @@ public final class Upstream implements AutoCloseable {
     this.client = SshClient.setUpDefaultClient();
     client.setCipherFactories(Crypto.ciphers());
     client.setServerKeyVerifier(this::verifyNode);
+    // Nothing of the account the server runs as may leak in: no ~/.ssh/config, no ~/.ssh/id_* keys.
+    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+    client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     client.start();
   }

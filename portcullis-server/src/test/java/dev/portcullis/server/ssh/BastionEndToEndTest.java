@@ -198,10 +198,8 @@ class BastionEndToEndTest {
       assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
       assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
           .contains("Portcullis: session ended: user bob is locked");
-      assertThat(fixture.audit("session.end")).anySatisfy(event -> {
-        assertThat(event.event().user()).isEqualTo("bob");
-        assertThat(event.event().reasons()).contains("user bob is locked");
-      });
+      awaitEvent("session.end", event -> "bob".equals(event.event().user())
+          && event.event().reasons().contains("user bob is locked"));
     } finally {
       fixture.admin("users", "unlock", "bob");
       ssh.destroyForcibly();
@@ -220,7 +218,8 @@ class BastionEndToEndTest {
       assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
           .contains("Portcullis: session ended: killed by");
-      assertThat(lastEvent("session.end", id).event().reasons().getFirst()).contains("incident 7");
+      awaitEvent("session.end", event -> id.equals(event.event().details().get("session"))
+          && event.event().reasons().getFirst().contains("incident 7"));
     } finally {
       ssh.destroyForcibly();
     }
@@ -258,6 +257,18 @@ class BastionEndToEndTest {
       Thread.sleep(100);
     }
     throw new AssertionError("no live session of " + login);
+  }
+
+  /** Audit events of a session's end are written as the connection closes, so they may trail the client's exit. */
+  private void awaitEvent(String type, java.util.function.Predicate<StoredAuditEvent> matching)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (fixture.audit(type).stream().noneMatch(matching)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no matching " + type + " event among " + fixture.audit(type));
+      }
+      Thread.sleep(50);
+    }
   }
 
   private StoredAuditEvent lastEvent(String type, String sessionId) {

@@ -93,6 +93,8 @@ public final class NodeSshd implements AutoCloseable {
         "PermitRootLogin no",
         "UsePAM no",
         "PrintMotd no",
+        // As Debian's stock sshd_config has it: modern scp and sftp need it.
+        "Subsystem sftp /usr/lib/openssh/sftp-server",
         "PidFile " + config.resolveSibling("sshd.pid"),
         "LogLevel VERBOSE"));
     lines.addAll(tail);
