@@ -150,7 +150,9 @@ public final class Recordings implements AutoCloseable {
   }
 
   /**
-   * Starts recording a session: creates {@code ID.cast.part} (this user only) with the header, fsynced.
+   * Starts recording a session: creates {@code ID.cast.part} (this user only) with the header, fsynced, so
+   * that even a crash right after leaves a playable file. It waits for the disk (a few milliseconds), unlike
+   * the writer's event methods.
    *
    * @throws FileAlreadyExistsException when the session already has a recording
    * @throws IOException when the file cannot be created; record nothing then, and refuse the session if

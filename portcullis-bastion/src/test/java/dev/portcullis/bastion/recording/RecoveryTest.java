@@ -101,7 +101,7 @@ class RecoveryTest {
       ticker.addAndGet(250_000_000);
       writer.input("q".getBytes(StandardCharsets.UTF_8), 0, 1);
       Path part = live.resolve("0198c2a4b1f0-k3m9x2qv7d.cast.part");
-      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!Files.readString(part).contains("\"q\"") && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }

@@ -74,9 +74,9 @@ final class SessionsCommand {
           out.printf(ROW, "ID", "USER", "NODE", "LOGIN", "STARTED (UTC)", "DURATION", "END REASON", "RECORDED");
           for (SshSessionRecord session : shown) {
             String duration = (session.live() ? "live " : "") + duration(session.duration(now));
-            out.printf(ROW, session.id(), session.user(), session.node(), session.login(),
-                STARTED.format(session.started()), duration, session.endReason().orElse(""),
-                session.recorded() ? "yes" : "no");
+            out.printf(ROW, session.id(), printable(session.user()), printable(session.node()),
+                printable(session.login()), STARTED.format(session.started()), duration,
+                printable(session.endReason().orElse("")), session.recorded() ? "yes" : "no");
           }
         }
         out.flush();
@@ -105,7 +105,7 @@ final class SessionsCommand {
             .orElseThrow(() -> new CliException("no session " + quoted(id) + " (see portcullis sessions ls)", 1));
         if (!session.live()) {
           throw new CliException("session " + id + " already ended at " + session.ended().get() + " ("
-              + session.endReason().orElse("") + ")", 1);
+              + printable(session.endReason().orElse("")) + ")", 1);
         }
         String by = System.getProperty("user.name", "");
         if (sessions.requestKill(id, by, reason).isEmpty()) {
@@ -118,7 +118,7 @@ final class SessionsCommand {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("kill requested for session %s (%s@%s as %s); the bastion ends it within 5 seconds%n",
-            id, session.user(), session.node(), session.login());
+            id, printable(session.user()), printable(session.node()), printable(session.login()));
         out.flush();
       }
       return 0;
@@ -206,6 +206,16 @@ final class SessionsCommand {
   }
 
   private static String quoted(String id) {
-    return "'" + id + "'";
+    return "'" + printable(String.valueOf(id)) + "'";
+  }
+
+  /**
+   * The text with control characters shown as '?': an end reason can carry what an SSH client sent, and
+   * escape sequences in it must not reach the administrator's terminal.
+   */
+  static String printable(String text) {
+    StringBuilder shown = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return shown.toString();
   }
 }
