@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 /** The running bastion: both listeners, the upstream client and the watch over live sessions. */
 public final class BastionRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BastionRuntime.class);
+  private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
+  private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Instant> ENDING_SINCE =
+      new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
   private final BastionContext context;
   private final SshServer inner;
@@ -79,9 +82,15 @@ public final class BastionRuntime implements AutoCloseable {
       context.live.watch(now, context.services.lockedUsers()::isLocked, context.services.sessions());
       for (var session : outer.getActiveSessions()) {
         BastionUser user = session.getAttribute(OuterAuthenticator.USER);
-        if (user != null && (context.services.lockedUsers().isLocked(user.username())
-            || !now.isBefore(user.validBefore()))) {
-          session.close(true);
+        boolean ends = user != null && (context.services.lockedUsers().isLocked(user.username())
+            || !now.isBefore(user.validBefore()));
+        if (!ends) {
+          continue;
+        }
+        // Live sessions on it were just told why and are closing; the connection goes a round later.
+        Instant since = session.computeAttributeIfAbsent(ENDING_SINCE, key -> now);
+        if (!now.isBefore(since.plus(GRACE))) {
+          session.close(false);
         }
       }
     } catch (RuntimeException e) {

@@ -257,7 +257,7 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   private void halfClosed() {
     if (openHalves.decrementAndGet() == 0) {
       ClientChannel relayed = node;
-      Integer status = relayed == null ? null : relayed.getExitStatus();
+      Integer status = relayed == null || endReason != null ? null : relayed.getExitStatus();
       finish(status == null ? 255 : status, null);
     }
   }
@@ -280,19 +280,21 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     endReason = reason;
     byte[] text = ("\r\nPortcullis: session ended: " + reason + "\r\n").getBytes(StandardCharsets.UTF_8);
     try {
-      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> hop.target.outer().close(true));
+      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> endNow());
     } catch (IOException | RuntimeException e) {
-      // A write is in flight on stderr; the connection goes anyway.
+      // A write is in flight on stderr (the node's own output): end without the notice.
+      endNow();
     }
-    // Whether or not the notice got out, the connection ends now-ish.
-    context.background.execute(() -> {
-      try {
-        Thread.sleep(Duration.ofMillis(250));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      hop.target.outer().close(true);
-    });
+  }
+
+  /** Closes the node's side; the session then ends as if the node had closed it, with status 255. */
+  private void endNow() {
+    ClientChannel relayed = node;
+    if (relayed != null) {
+      relayed.close(true);
+    } else {
+      finish(255, endReason);
+    }
   }
 
   @Override
