@@ -174,6 +174,17 @@ class BastionEndToEndTest {
   }
 
   @Test
+  void aNodeThatIsDownGivesAClearError() throws Exception {
+    int closed = freePort();
+    java.time.Instant now = java.time.Instant.now();
+    fixture.server.server().ssh().nodes().register(new dev.portcullis.nodes.NodeRecord("down-1",
+        Map.of("env", "dev"), "127.0.0.1:" + closed, "SHA256:none", "0".repeat(64), now, now));
+    Command.Result down = alice.bastionSsh(List.of("-o", "Hostname=down-1"), aliceLogin, "web-1", "true");
+    assertThat(down.exitCode()).isEqualTo(255);
+    assertThat(down.stderr()).contains("Portcullis: node down-1 (127.0.0.1:" + closed + ") is not reachable");
+  }
+
+  @Test
   void portForwardingIsRefusedByDefaultAndAudited() throws Exception {
     Command.Result forward = alice.bastionSsh(List.of("-W", "127.0.0.1:" + fixture.server.port), aliceLogin,
         "web-1");
