@@ -16,7 +16,11 @@ public final class LocalhostSubdomains extends InetAddressResolverProvider {
 
   @Override
   public InetAddressResolver get(Configuration configuration) {
-    InetAddressResolver platform = configuration.builtinResolver();
+    return over(configuration.builtinResolver());
+  }
+
+  /** The resolver that answers {@code *.localhost} itself and asks {@code platform} for everything else. */
+  static InetAddressResolver over(InetAddressResolver platform) {
     return new InetAddressResolver() {
       @Override
       public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {

@@ -9,6 +9,7 @@ import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.ssh.ca.SshPublicKeys;
 import dev.portcullis.ssh.users.NodeLogins;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
@@ -61,8 +62,14 @@ final class CertificateAuthenticator implements PublickeyAuthenticator {
       return false;
     }
     if (refusal.isPresent()) {
-      log.info("{}: refused {} for login {} from {}: {}", node.name(), describe(key), printable(login),
-          session.getClientAddress(), refusal.get());
+      // ssh offers a certificate's plain key too, so plain keys are refused at every login: not worth a line.
+      if (key instanceof OpenSshCertificate) {
+        log.info("{}: refused {} for login {} from {}: {}", node.name(), describe(key), printable(login),
+            session.getClientAddress(), refusal.get());
+      } else {
+        log.debug("{}: refused {} for login {} from {}: {}", node.name(), describe(key), printable(login),
+            session.getClientAddress(), refusal.get());
+      }
       return false;
     }
     session.setAttribute(KEY_ID, ((OpenSshCertificate) key).getId());
@@ -82,8 +89,8 @@ final class CertificateAuthenticator implements PublickeyAuthenticator {
           + " (expected: a trusted user CA key)");
     }
     if (!OpenSshCertificate.isValidAt(certificate, clock.instant())) {
-      return Optional.of("not valid now (expected: valid between " + Long.toUnsignedString(certificate.getValidAfter())
-          + " and " + Long.toUnsignedString(certificate.getValidBefore()) + ")");
+      return Optional.of("not valid now (expected: valid from " + time(certificate.getValidAfter()) + " until "
+          + time(certificate.getValidBefore()) + ")");
     }
     for (String option : certificate.getCriticalOptionsMap().keySet()) {
       if (!ENFORCED_CRITICAL_OPTIONS.contains(option)) {
@@ -97,6 +104,11 @@ final class CertificateAuthenticator implements PublickeyAuthenticator {
       return Optional.of("not allowed now (unknown or locked user, or the roles do not grant this login here)");
     }
     return Optional.empty();
+  }
+
+  /** A validity bound as OpenSSH encodes it: unsigned seconds, all ones meaning forever. */
+  private static String time(long epochSeconds) {
+    return epochSeconds < 0 ? "forever" : Instant.ofEpochSecond(epochSeconds).toString();
   }
 
   private static String describe(PublicKey key) {

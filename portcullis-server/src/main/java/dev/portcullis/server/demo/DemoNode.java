@@ -92,6 +92,8 @@ public final class DemoNode implements AutoCloseable {
     sshd.setHost(HOST);
     sshd.setPort(0);
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "PortcullisDemoNode");
+    // Like sshd, no idle timeout: a shell left open is not cut off after MINA's default ten minutes.
+    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
     sshd.setKeyPairProvider(hostKey.keyPairProvider());
     sshd.setHostKeyCertificateProvider(hostKey.certificateProvider());
     // Certificates only: no password, keyboard-interactive, GSSAPI or host-based authentication.
