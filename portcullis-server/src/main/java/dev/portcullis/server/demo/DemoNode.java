@@ -168,10 +168,6 @@ public final class DemoNode implements AutoCloseable {
     }
   }
 
-  DemoHostKey hostKey() {
-    return hostKey;
-  }
-
   /**
    * Enrolls the node as a join would. Nothing ever authenticates as it (it heartbeats in-process), so the credential
    * is a random secret that is hashed and forgotten.
