@@ -19,6 +19,7 @@ import dev.portcullis.http.server.ProxyServer;
 import dev.portcullis.http.server.ProxyServerSettings;
 import dev.portcullis.http.server.ServerTls;
 import dev.portcullis.localauth.LocalAuthenticator;
+import dev.portcullis.policy.PolicySnapshot;
 import dev.portcullis.locks.LockedUsers;
 import dev.portcullis.locks.Locks;
 import dev.portcullis.session.SessionCookies;
@@ -59,15 +60,17 @@ public final class PortcullisServer implements AutoCloseable {
   private final AuditLog audit;
   private final Storage storage;
   private final SshServices ssh;
+  private final AccessGate gate;
 
   private PortcullisServer(List<AutoCloseable> resources, ProxyServer proxy, PortcullisConfig config, AuditLog audit,
-      Storage storage, SshServices ssh) {
+      Storage storage, SshServices ssh, AccessGate gate) {
     this.resources = resources;
     this.proxy = proxy;
     this.config = config;
     this.audit = audit;
     this.storage = storage;
     this.ssh = ssh;
+    this.gate = gate;
   }
 
   /** The SSH certificate authorities and records, for admin tools and tests. */
@@ -126,7 +129,7 @@ public final class PortcullisServer implements AutoCloseable {
       resources.add(housekeeping::shutdownNow);
       log.info("Portcullis is listening on {} (public URL {}); {}", proxy.port(), config.server().publicUrl(),
           SshWiring.describe(ssh));
-      return new PortcullisServer(resources, proxy, config, audit, storage, ssh);
+      return new PortcullisServer(resources, proxy, config, audit, storage, ssh, gate);
     } catch (IOException | RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -141,8 +144,17 @@ public final class PortcullisServer implements AutoCloseable {
     return config.server().publicUrl();
   }
 
+  /** The configuration the server started with; {@link #policy()} follows reloads. */
   public PortcullisConfig config() {
     return config;
+  }
+
+  /**
+   * The policy in force now: the latest configuration that reloaded successfully. Read it once per decision,
+   * as the gate does, so one decision sees one version.
+   */
+  public PolicySnapshot policy() {
+    return gate.snapshot().policy().snapshot();
   }
 
   public AuditLog audit() {

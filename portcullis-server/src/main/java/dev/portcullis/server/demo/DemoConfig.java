@@ -6,14 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
-/** Writes the demo's configuration: two local users, a role for everyone, and the whoami and ops apps. */
+/**
+ * Writes the demo's configuration: two local users, a role for everyone, the whoami and ops apps, and the SSH
+ * bastion in front of the demo node.
+ */
 public final class DemoConfig {
   public static final String PASSWORD = "portcullis";
+  /** Where the demo's SSH bastion listens on loopback unless told otherwise. */
+  public static final int BASTION_PORT = 3022;
 
   private DemoConfig() {}
 
   /** Writes {@code portcullis-demo.yaml} into the data directory and returns its path. */
-  public static Path write(Path dataDir, int port, int whoamiPort, int opsPort, SecureRandom random) throws IOException {
+  public static Path write(Path dataDir, int port, int bastionPort, int whoamiPort, int opsPort, SecureRandom random)
+      throws IOException {
     PasswordHasher hasher = new PasswordHasher(random);
     String yaml = """
         # Written by `portcullis demo` at every start. To experiment, copy this file and run
@@ -72,8 +78,15 @@ public final class DemoConfig {
             rules:
               allow:
                 - groups: [ops]
+
+        # `ssh -F demo_ssh_config alice@demo-node` jumps through this bastion. Clients dial 127.0.0.1: outside
+        # browsers, portcullis.localhost does not resolve on every machine.
+        ssh:
+          bastion:
+            listen: 127.0.0.1:%7$d
+            public_address: 127.0.0.1:%7$d
         """.formatted(port, dataDir.toAbsolutePath(), hasher.hash(PASSWORD.toCharArray()),
-            hasher.hash(PASSWORD.toCharArray()), whoamiPort, opsPort);
+            hasher.hash(PASSWORD.toCharArray()), whoamiPort, opsPort, bastionPort);
     Files.createDirectories(dataDir);
     Path file = dataDir.resolve("portcullis-demo.yaml");
     Files.writeString(file, yaml);
