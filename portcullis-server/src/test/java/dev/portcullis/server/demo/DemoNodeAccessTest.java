@@ -210,13 +210,20 @@ class DemoNodeAccessTest {
     assertThat(login.exitCode()).as(login.err()).isZero();
     assertThat(sshConfig.exitCode()).as(sshConfig.err()).isZero();
     Path config = Files.writeString(laptop.resolve("demo_ssh_config"), sshConfig.out());
-    // Directly to the node's address: the global known_hosts is off, so only the CLI's CA line can vouch for it.
+    assertThat(sshConfig.out()).contains("Host demo-node").contains("ProxyJump 127.0.0.1:");
+    // Exactly as the banner says, through the bastion; the global known_hosts is off, so only the CLI's CA line
+    // can vouch for the bastion and the node.
     Command.Result ssh = Command.run(List.of(RealOpenSsh.SSH.toString(), "-F", config.toString(),
-        "-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-p", Integer.toString(client.port),
-        "alice@127.0.0.1", "echo hello from $USER"), DemoSshClient.TIMEOUT);
+        "-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "alice@demo-node", "echo hello from $USER"),
+        DemoSshClient.TIMEOUT);
 
     assertThat(ssh.exitCode()).as(ssh::describe).isZero();
     assertThat(ssh.stdout()).isEqualTo("hello from alice\n");
+    StringWriter sessions = new StringWriter();
+    CommandLine ls = Main.commandLine();
+    ls.setOut(new PrintWriter(sessions, true));
+    assertThat(ls.execute("sessions", "ls", "--config", fixture.demo.config().toString())).isZero();
+    assertThat(sessions.toString()).containsPattern("alice\\s+demo-node\\s+alice");
   }
 
   @Test
