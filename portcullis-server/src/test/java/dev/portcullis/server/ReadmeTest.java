@@ -44,6 +44,23 @@ class ReadmeTest {
     });
   }
 
+  @Test
+  void theReadmesBastionSectionLoadsInAConfiguration() throws Exception {
+    String bastion = yamlBlocks().stream().filter(block -> block.startsWith("ssh:")).findFirst().orElseThrow();
+    String config = """
+        server:
+          public_url: https://portcullis.example.com
+        identity_providers:
+          - {name: local, type: local, users: []}
+        """ + bastion;
+
+    PortcullisConfig loaded = ConfigLoader.parse(config, "README.md", Map.of());
+
+    assertThat(loaded.ssh().bastion()).hasValueSatisfying(b ->
+        assertThat(b.publicAddress("portcullis.example.com")).isEqualTo("bastion.example.com:3022"));
+    assertThat(loaded.roles()).singleElement().satisfies(role -> assertThat(role.options().records()).isTrue());
+  }
+
   private static java.util.List<String> yamlBlocks() throws Exception {
     String readme = Files.readString(repositoryRoot().resolve("README.md"));
     Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);

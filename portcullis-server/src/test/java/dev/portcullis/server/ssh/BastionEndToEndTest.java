@@ -102,6 +102,7 @@ class BastionEndToEndTest {
 
   @Test
   void anInteractiveSessionIsRecordedAndItsReplayEqualsWhatTheClientSaw() throws Exception {
+    java.util.Set<String> before = sessionIds(aliceLogin);
     Process ssh = start(alice.bastionSshCommand(List.of("-tt"), aliceLogin, "web-1"));
     CompletableFuture<byte[]> seen = readAll(ssh.getInputStream());
     CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
@@ -116,7 +117,7 @@ class BastionEndToEndTest {
     assertThat(ssh.exitValue()).as(() -> client + new String(errors.join(), StandardCharsets.UTF_8)).isZero();
     assertThat(client).contains("recorded-42");
 
-    String id = lastSessionId(aliceLogin);
+    String id = newSessionId(aliceLogin, before);
     CliUser.Run play = fixture.admin("play", id, "--speed", "1000");
     assertThat(play.exitCode()).as(play::describe).isZero();
     assertThat(play.out()).isEqualTo(client);
@@ -128,10 +129,11 @@ class BastionEndToEndTest {
 
   @Test
   void execAndBothKindsOfScpAreAuditedWithTheCommandAndPaths() throws Exception {
+    java.util.Set<String> before = sessionIds(aliceLogin);
     Command.Result exec = alice.bastionSsh(List.of(), aliceLogin, "web-1", "echo", "exec-$((2+3))");
     assertThat(exec.exitCode()).as(() -> exec.describe() + "\n" + fixture.web1.logSince(0)).isZero();
     assertThat(exec.stdout().strip()).isEqualTo("exec-5");
-    String execId = lastSessionId(aliceLogin);
+    String execId = newSessionId(aliceLogin, before);
     assertThat(lastEvent("exec", execId).event().details()).containsEntry("command", "echo exec-$((2+3))");
 
     Path file = Files.writeString(fixture.dir.resolve("upload.txt"), "through the bastion\n");
@@ -247,12 +249,20 @@ class BastionEndToEndTest {
     return command;
   }
 
-  private String lastSessionId(String login) {
+  /** The ids of the login's sessions in {@code portcullis sessions ls}. */
+  private java.util.Set<String> sessionIds(String login) {
     CliUser.Run ls = fixture.admin("sessions", "ls");
     assertThat(ls.exitCode()).as(ls::describe).isZero();
     return ls.out().lines().filter(line -> line.contains(login)).map(BastionEndToEndTest::firstWord)
-        .reduce((first, second) -> first).orElseThrow(() -> new AssertionError("no session of " + login + ":\n"
-            + ls.out()));
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The one session of the login that {@code sessions ls} lists now and did not before. */
+  private String newSessionId(String login, java.util.Set<String> before) {
+    java.util.Set<String> now = new java.util.HashSet<>(sessionIds(login));
+    now.removeAll(before);
+    assertThat(now).as("new sessions of " + login).hasSize(1);
+    return now.iterator().next();
   }
 
   private String awaitLive(String login) throws InterruptedException {
