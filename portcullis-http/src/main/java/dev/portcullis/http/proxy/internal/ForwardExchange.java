@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,6 @@ public final class ForwardExchange {
   private boolean upgrading;
   private boolean finished;
   private boolean unflushed;
-  private Future<?> responseTimer;
 
   private ForwardExchange(ForwardRequest request, ClientSide client, UpstreamPools pools) {
     this.request = request;
@@ -376,19 +374,21 @@ public final class ForwardExchange {
   }
 
   private void armResponseTimer() {
-    long millis = request.key().options().responseTimeout().toMillis();
-    responseTimer = pool.loop().schedule(() -> {
-      if (!finished && !headReceived) {
-        log.debug("upstream {} sent no response head within {} ms", request.key(), millis);
-        fail(504, "upstream response timeout");
-      }
-    }, millis, TimeUnit.MILLISECONDS);
+    handler.awaitHead(request.key().options().responseTimeout().toNanos());
   }
 
   private void cancelResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
+    if (handler != null) {
+      handler.headArrived();
+    }
+  }
+
+  /** The upstream sent no response head within the response timeout. */
+  void responseTimedOut() {
+    if (!finished && !headReceived) {
+      log.debug("upstream {} sent no response head within {} ms", request.key(),
+          request.key().options().responseTimeout().toMillis());
+      fail(504, "upstream response timeout");
     }
   }
 }
