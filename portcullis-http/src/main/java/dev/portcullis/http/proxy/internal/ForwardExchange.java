@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -95,16 +94,17 @@ public final class ForwardExchange {
     handler = ch.pipeline().get(UpstreamHandler.class);
     handler.attach(this);
     ch.config().setAutoRead(true);
+    // A failed write of the head reaches UpstreamHandler.exceptionCaught through the void promise, and so
+    // upstreamFailed, without a promise and listener per request.
     if (!request.hasBody()) {
       requestComplete = true;
       ch.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-              Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE))
-          .addListener(this::headWritten);
+          Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE), ch.voidPromise());
       armResponseTimer();
       return;
     }
-    ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers()))
-        .addListener(this::headWritten);
+    ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers()),
+        ch.voidPromise());
     HttpContent part;
     while ((part = pendingBody.poll()) != null) {
       writeBody(part);
@@ -113,12 +113,6 @@ public final class ForwardExchange {
     unflushed = false;
     if (!requestComplete) {
       client.requestBodyFlow(ch.isWritable());
-    }
-  }
-
-  private void headWritten(Future<? super Void> f) {
-    if (!f.isSuccess()) {
-      upstreamFailed(f.cause());
     }
   }
 
