@@ -99,6 +99,10 @@ if [ -f "$jar" ]; then
 fi
 if [ -n "$stale" ]; then
   log "building $jar (the first build downloads dependencies) ..."
+  # Both jars go first: when portcullis-server's own classes are unchanged, the jar plugin keeps the old
+  # (shaded) portcullis.jar as the module's jar, and shading it again keeps its stale copies of every other
+  # module's classes over the fresh ones; only classes new since then would reach the run.
+  rm -f "$jar" "$(dirname "$jar")/original-$(basename "$jar")"
   (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
 fi
 
