@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class UpstreamRequests {
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
 
+  private static final FastThreadLocal<PreparedTarget> LAST_TARGET = new FastThreadLocal<>();
+
   private UpstreamRequests() {}
 
   /**
@@ -46,9 +49,9 @@ public final class UpstreamRequests {
         out.add(header.getKey(), header.getValue());
       }
     }
-    UpstreamTarget target = forward.target();
+    PreparedTarget target = prepare(forward.target());
     String clientHost = in.get(HttpHeaderNames.HOST);
-    out.set(HttpHeaderNames.HOST, target.options().preserveHost() && clientHost != null ? clientHost : target.hostHeader());
+    out.set(HttpHeaderNames.HOST, target.preserveHost() && clientHost != null ? clientHost : target.hostHeader());
 
     if (in.contains(HttpHeaderNames.COOKIE)) {
       String cookies = ProxyHeaders.filterCookies(in.getAll(HttpHeaderNames.COOKIE), strippedCookies);
@@ -79,7 +82,29 @@ public final class UpstreamRequests {
       out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     }
     ProxyHeaders.applyGateHeaders(out, forward.addHeaders());
-    return new ForwardRequest(UpstreamKey.of(target), target.appName(), clientHead.method(),
+    return new ForwardRequest(target.key(), target.appName(), clientHead.method(),
         request.pathAndQuery(), out, hasBody, request.websocketUpgrade());
+  }
+
+  /** What forwarding to a target needs from it, worked out once: its pool key and its Host header. */
+  private record PreparedTarget(UpstreamTarget target, UpstreamKey key, String hostHeader, boolean preserveHost) {
+    String appName() {
+      return target.appName();
+    }
+  }
+
+  /**
+   * The prepared form of {@code target}, reused while a thread keeps forwarding to the same target instance
+   * (gate results carry their app's one target), so the key and Host are not rebuilt per request.
+   */
+  private static PreparedTarget prepare(UpstreamTarget target) {
+    PreparedTarget last = LAST_TARGET.get();
+    if (last != null && last.target() == target) {
+      return last;
+    }
+    PreparedTarget prepared = new PreparedTarget(target, UpstreamKey.of(target), target.hostHeader(),
+        target.options().preserveHost());
+    LAST_TARGET.set(prepared);
+    return prepared;
   }
 }

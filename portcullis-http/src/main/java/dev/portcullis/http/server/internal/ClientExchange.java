@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -324,7 +326,7 @@ final class ClientExchange implements ClientSide {
       keepAlive = false; // the client still holds its body back; closing is the clean way out
     }
     if (!h2 && !keepAlive) {
-      full.headers().set("connection", "close");
+      full.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     status = response.status();
     phase = Phase.LOCAL;
@@ -337,7 +339,7 @@ final class ClientExchange implements ClientSide {
     phase = Phase.DONE;
     FullHttpResponse full = LocalResponses.toNetty(LocalResponses.error(code, reason), ctx.alloc());
     if (!h2) {
-      full.headers().set("connection", "close");
+      full.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     connection.closing();
     ctx.writeAndFlush(full).addListener(ChannelFutureListener.CLOSE);

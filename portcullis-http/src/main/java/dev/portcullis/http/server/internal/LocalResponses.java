@@ -26,7 +26,7 @@ final class LocalResponses {
     for (Map.Entry<String, String> header : response.headers()) {
       full.headers().add(header.getKey(), header.getValue());
     }
-    full.headers().setInt("content-length", body.length);
+    full.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return full;
   }
 
