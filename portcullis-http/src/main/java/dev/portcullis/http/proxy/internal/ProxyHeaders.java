@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,9 @@ public final class ProxyHeaders {
   private static final AsciiString[] HOP_BY_HOP_NAMES =
       HOP_BY_HOP.stream().map(AsciiString::cached).toArray(AsciiString[]::new);
 
+  private static final Set<String> KEEP_ALIVE_OPTION = Set.of("keep-alive");
+  private static final Set<String> CLOSE_OPTION = Set.of("close");
+
   private ProxyHeaders() {}
 
   private static CaseInsensitiveNames<ClientField> clientFields() {
@@ -92,8 +96,18 @@ public final class ProxyHeaders {
 
   /** The lower-case field names listed in every {@code Connection} header of {@code headers}. */
   public static Set<String> connectionOptions(HttpHeaders headers) {
-    if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+    String only = headers.get(HttpHeaderNames.CONNECTION);
+    if (only == null) {
       return Set.of();
+    }
+    // The usual single "keep-alive" or "close" needs no parsing (a second Connection field still does).
+    if (!isRepeated(headers, HttpHeaderNames.CONNECTION)) {
+      if (only.equalsIgnoreCase("keep-alive")) {
+        return KEEP_ALIVE_OPTION;
+      }
+      if (only.equalsIgnoreCase("close")) {
+        return CLOSE_OPTION;
+      }
     }
     Set<String> options = null;
     for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
@@ -108,6 +122,12 @@ public final class ProxyHeaders {
       }
     }
     return options == null ? Set.of() : options;
+  }
+
+  private static boolean isRepeated(HttpHeaders headers, CharSequence name) {
+    Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+    values.next();
+    return values.hasNext();
   }
 
   /** Removes hop-by-hop fields and those named in {@code Connection}; used on upstream responses. */
