@@ -99,6 +99,10 @@ if [ -f "$jar" ]; then
 fi
 if [ -n "$stale" ]; then
   log "building $jar (the first build downloads dependencies) ..."
+  # Both jars go first: when portcullis-server's own classes are unchanged, the jar plugin keeps the old
+  # (shaded) portcullis.jar as the module's jar, and shading it again keeps its stale copies of every other
+  # module's classes over the fresh ones; only classes new since then would reach the run.
+  rm -f "$jar" "$(dirname "$jar")/original-$(basename "$jar")"
   (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
 fi
 
@@ -247,10 +251,20 @@ apps:
         - groups: [bench]
 EOF
 
-boost() { # pid: apply NICE to its autogroup as well (see NICE above)
-  if [ "$NICE" != 0 ] && [ -w "/proc/$1/autogroup" ]; then
-    echo "$NICE" >"/proc/$1/autogroup" || log "could not set the autogroup nice of $1"
-  fi
+# With kernel.sched_autogroup_enabled, each session is one scheduling group and a plain nice only ranks
+# processes within it, so NICE goes to the autogroup of each process started with setsid as well. That
+# must wait until setsid has run: until then /proc/PID/autogroup is this script's own group, and writing
+# it would renice the script's session instead of the server's (the same fix as bench/ssh-cert-issuance.sh).
+boost() { # pid
+  [ "$NICE" != 0 ] && [ -w "/proc/$1/autogroup" ] || return 0
+  for _ in $(seq 100); do
+    if [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $4 }')" = "$1" ]; then # session id = pid
+      echo "$NICE" >"/proc/$1/autogroup" 2>/dev/null || log "could not set the autogroup nice of $1"
+      return 0
+    fi
+    sleep 0.01
+  done
+  log "process $1 did not start its own session; its autogroup keeps nice 0"
 }
 start() { # name, command...
   local name="$1"; shift

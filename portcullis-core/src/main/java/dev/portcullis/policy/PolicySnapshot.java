@@ -6,11 +6,11 @@ import dev.portcullis.config.AppConfig;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.config.RoleConfig;
 import dev.portcullis.identity.Identity;
+import dev.portcullis.policy.internal.AppGrant;
 import dev.portcullis.policy.internal.CompiledApp;
 import dev.portcullis.policy.internal.CompiledRole;
 import dev.portcullis.policy.internal.CompiledRule;
 import dev.portcullis.policy.internal.EvaluationContext;
-import dev.portcullis.policy.internal.LabelSelector;
 import dev.portcullis.policy.internal.NodeDecisions;
 import dev.portcullis.policy.internal.Outcome;
 import dev.portcullis.policy.internal.RequestPath;
@@ -38,6 +38,8 @@ public final class PolicySnapshot {
    * by reference keeps the answer exact.
    */
   private final ThreadLocal<MappedRoles> lastMapping = new ThreadLocal<>();
+  /** The last user-and-app verdict each thread computed, for the same reason (see {@link AppGrant}). */
+  private final ThreadLocal<AppGrant> lastGrant = new ThreadLocal<>();
 
   private record MappedRoles(Identity identity, RoleMapper.Result result) {}
   private final Map<String, CompiledRole> roles;
@@ -163,6 +165,11 @@ public final class PolicySnapshot {
   }
 
   private UserSshRoles sshRoles(Identity identity, RoleMapper.Result mapped) {
+    return UserSshRoles.expand(knownRoles(mapped), identity);
+  }
+
+  /** The compiled roles among {@code mapped}'s, in its order; names no role has are skipped. */
+  private List<CompiledRole> knownRoles(RoleMapper.Result mapped) {
     List<CompiledRole> userRoles = new ArrayList<>(mapped.roles().size());
     for (String name : mapped.roles()) {
       CompiledRole role = roles.get(name);
@@ -170,7 +177,7 @@ public final class PolicySnapshot {
         userRoles.add(role);
       }
     }
-    return UserSshRoles.expand(userRoles, identity);
+    return userRoles;
   }
 
   private Decision decideApp(AccessRequest request, AppResource resource) {
@@ -193,69 +200,64 @@ public final class PolicySnapshot {
       return deny(List.of(), Reason.USER_UNAUTHENTICATED, "app " + app.name() + " requires sign-in");
     }
     Identity identity = request.identity().get();
-    RoleMapper.Result mapped = mappedRoles(identity);
-    List<Reason> reasons = new ArrayList<>(mapped.reasons());
-
-    List<CompiledRole> userRoles = mapped.roles().stream().map(roles::get).filter(r -> r != null).toList();
-    for (CompiledRole role : userRoles) {
-      if (role.deny().matches(resource.labels())) {
-        return deny(reasons, Reason.ROLE_DENY, "role " + role.name() + " denies app " + app.name() + " by "
-            + role.deny().describeMatch(resource.labels()));
-      }
+    AppGrant grant = appGrant(identity, app, resource);
+    if (grant.denial() != null) {
+      return grant.denial();
     }
-    for (CompiledRole role : userRoles) {
-      if (role.allow().matches(resource.labels())) {
-        reasons.add(new Reason(Reason.ROLE_ALLOW, "role " + role.name() + " allows app " + app.name() + " by "
-            + role.allow().describeMatch(resource.labels())));
-      }
-    }
-    if (reasons.stream().noneMatch(r -> r.code().equals(Reason.ROLE_ALLOW))) {
-      String detail = mapped.roles().isEmpty()
-          ? "user " + identity.username() + " has no roles: no role mapping matched"
-          : "roles " + mapped.roles() + " of user " + identity.username() + " grant no access to app " + app.name()
-              + " (labels " + LabelSelector.describe(resource.labels()) + ")";
-      return deny(reasons, Reason.NO_ROLE_GRANTS_APP, detail);
-    }
-    return applyRules(app, new EvaluationContext(identity, mapped.roles(), resource, request.method(), path,
-        request.sourceAddress(), request.time()), mapped.roles(), reasons);
+    return applyRules(app, new EvaluationContext(identity, grant.roles(), resource, request.method(), path,
+        request.sourceAddress(), request.time()), grant);
   }
 
-  private static Decision applyRules(CompiledApp app, EvaluationContext context, List<String> roles,
-      List<Reason> reasons) {
+  /** The roles' verdict on {@code app} for {@code identity}, reused while a thread serves the same user and app. */
+  private AppGrant appGrant(Identity identity, CompiledApp app, AppResource resource) {
+    AppGrant last = lastGrant.get();
+    if (last != null && last.isFor(identity, resource, app)) {
+      return last;
+    }
+    RoleMapper.Result mapped = mappedRoles(identity);
+    AppGrant grant = AppGrant.evaluate(identity, mapped, knownRoles(mapped), app, resource);
+    lastGrant.set(grant);
+    return grant;
+  }
+
+  private static Decision applyRules(CompiledApp app, EvaluationContext context, AppGrant grant) {
     for (CompiledRule rule : app.deny()) {
       switch (rule.test(context)) {
         case Outcome.Match m -> {
-          return deny(reasons, Reason.RULE_DENY, "app rule " + rule.label() + " matched: " + rule.describe());
+          return deny(grant.reasons(), Reason.RULE_DENY, "app rule " + rule.label() + " matched: " + rule.describe());
         }
         case Outcome.Failed f -> {
-          return deny(reasons, Reason.RULE_DENY, "app rule " + rule.label() + " could not be evaluated and counts"
-              + " as a match (fail closed): " + f.error());
+          return deny(grant.reasons(), Reason.RULE_DENY, "app rule " + rule.label() + " could not be evaluated and"
+              + " counts as a match (fail closed): " + f.error());
         }
         case Outcome.NoMatch n -> { }
       }
     }
-    if (app.allow().isEmpty()) {
-      return new Decision.Allow(roles, reasons);
+    List<CompiledRule> allowRules = app.allow();
+    if (allowRules.isEmpty()) {
+      return grant.allowWithoutRules();
     }
-    List<String> failures = new ArrayList<>();
-    for (CompiledRule rule : app.allow()) {
+    List<String> failures = null;
+    for (int i = 0; i < allowRules.size(); i++) {
+      CompiledRule rule = allowRules.get(i);
       switch (rule.test(context)) {
         case Outcome.Match m -> {
-          reasons.add(new Reason(Reason.RULE_ALLOW, "app rule " + rule.label() + " matched: " + rule.describe()));
-          return new Decision.Allow(roles, reasons);
+          return grant.allowBy(i);
         }
-        case Outcome.Failed f -> failures.add(rule.label() + " could not be evaluated and counts as no match: "
-            + f.error());
+        case Outcome.Failed f -> {
+          if (failures == null) {
+            failures = new ArrayList<>();
+          }
+          failures.add(rule.label() + " could not be evaluated and counts as no match: " + f.error());
+        }
         case Outcome.NoMatch n -> { }
       }
     }
-    return deny(reasons, Reason.NO_RULE_MATCHED, "no allow rule of app " + app.name() + " matched"
-        + (failures.isEmpty() ? "" : "; " + String.join("; ", failures)));
+    return deny(grant.reasons(), Reason.NO_RULE_MATCHED, "no allow rule of app " + app.name() + " matched"
+        + (failures == null ? "" : "; " + String.join("; ", failures)));
   }
 
   private static Decision deny(List<Reason> reasons, String code, String detail) {
-    List<Reason> all = new ArrayList<>(reasons);
-    all.add(new Reason(code, detail));
-    return new Decision.Deny(all);
+    return AppGrant.deny(reasons, code, detail);
   }
 }

@@ -234,6 +234,33 @@ class PolicyEngineTest {
   }
 
   @Test
+  void aSessionsRepeatedRequestsGetTheSameAnswersAsFreshDecisions() {
+    // A server passes the same Identity and AppResource instances for every request of a session, which
+    // lets the engine reuse what the roles said; each answer must still be what a fresh engine decides.
+    AppResource whoami = AppResource.of(CONFIG.app("whoami").orElseThrow());
+    AppResource billing = AppResource.of(CONFIG.app("billing").orElseThrow());
+    record Ask(Identity identity, AppResource app, String method, String path) {}
+    List<Ask> asks = List.of(
+        new Ask(OSCAR, whoami, "GET", "/x"), new Ask(OSCAR, whoami, "POST", "/admin/users"),
+        new Ask(OSCAR, whoami, "GET", "/x"), new Ask(CAROL, whoami, "GET", "/x"), new Ask(OSCAR, whoami, "GET", "/y"),
+        new Ask(ALICE, whoami, "GET", "/x"), new Ask(ALICE, billing, "GET", "/"), new Ask(ALICE, whoami, "GET", "/x"),
+        new Ask(CAROL, billing, "GET", "/"), new Ask(CAROL, whoami, "DELETE", "/admin"), new Ask(CAROL, whoami, "GET", "/"));
+
+    for (int round = 0; round < 2; round++) {
+      for (Ask ask : asks) {
+        AccessRequest request = new AccessRequest(Optional.of(ask.identity()), ask.app(), ask.method(), ask.path(),
+            InetAddress.ofLiteral("198.51.100.7"), MORNING);
+        Decision fresh = new PolicyEngine(PolicySnapshot.of(CONFIG)).decide(request);
+
+        assertThat(engine.decide(request)).as("%s", ask).isEqualTo(fresh);
+      }
+    }
+    assertThat(last(engine.decide(new AccessRequest(Optional.of(CAROL), whoami, "GET", "/x",
+        InetAddress.ofLiteral("198.51.100.7"), MORNING)))).isEqualTo(
+            new Reason("rule-allow", "app rule allow[1] matched: users [carol]"));
+  }
+
+  @Test
   void deniesAnAppThatIsNotConfigured() {
     assertThat(decide(ALICE, "ghost", "GET", "/").reasons()).containsExactly(
         new Reason("app-unknown", "app ghost is not in the configuration"));

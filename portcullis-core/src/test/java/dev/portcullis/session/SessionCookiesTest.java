@@ -33,6 +33,20 @@ class SessionCookiesTest {
   }
 
   @Test
+  void aVerifiedHandleVouchesForNoOtherValueOrHost() {
+    String handle = cookies.encode("sid-123", "whoami.localhost");
+    assertThat(cookies.decode(handle, "whoami.localhost")).hasValue("sid-123");
+
+    // Asked right after the genuine handle verified, on the same thread, every variant is still refused.
+    assertThat(cookies.decode(handle, "ops.localhost")).isEmpty();
+    assertThat(cookies.decode(handle.substring(0, handle.length() - 1) + "x", "whoami.localhost")).isEmpty();
+    assertThat(cookies.decode("sid-124" + handle.substring(7), "whoami.localhost")).isEmpty();
+    assertThat(cookies.decode(handle + "x", "whoami.localhost")).isEmpty();
+    assertThat(new SessionCookies(filled(8)).decode(handle, "whoami.localhost")).isEmpty();
+    assertThat(cookies.decode(handle, "whoami.localhost")).hasValue("sid-123");
+  }
+
+  @Test
   void refusesShortKeys() {
     assertThatThrownBy(() -> new SessionCookies(new byte[16])).hasMessageContaining("hmacKey: 16 bytes");
   }

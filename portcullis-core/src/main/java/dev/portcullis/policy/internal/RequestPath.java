@@ -18,26 +18,30 @@ import java.util.List;
 public record RequestPath(String raw, String normalized) {
 
   public static RequestPath of(String path) {
-    int end = path.length();
-    for (int i = 0; i < path.length(); i++) {
+    // One pass finds the end of the path and whether anything in it calls for normalizing: a percent
+    // escape, a backslash, a ;param, a repeated slash or a dot segment.
+    int length = path.length();
+    int end = length;
+    boolean ambiguous = false;
+    char previous = 0;
+    for (int i = 0; i < length; i++) {
       char c = path.charAt(i);
       if (c == '?' || c == '#') {
         end = i;
         break;
       }
+      if (c == '%' || c == '\\' || c == ';' || previous == '/' && (c == '/' || c == '.')) {
+        ambiguous = true;
+      }
+      previous = c;
     }
-    String raw = path.substring(0, end);
-    return new RequestPath(raw, needsNormalizing(raw) ? normalize(raw) : raw);
+    String raw = end == length ? path : path.substring(0, end);
+    return new RequestPath(raw, ambiguous || raw.isEmpty() ? normalize(raw) : raw);
   }
 
   /** The distinct readings: one for an ordinary path, two for an ambiguous one. */
   public List<String> readings() {
     return raw.equals(normalized) ? List.of(raw) : List.of(raw, normalized);
-  }
-
-  private static boolean needsNormalizing(String path) {
-    return path.indexOf('%') >= 0 || path.indexOf('\\') >= 0 || path.indexOf(';') >= 0
-        || path.contains("//") || path.contains("/.") || path.isEmpty();
   }
 
   static String normalize(String raw) {

@@ -1,10 +1,14 @@
 package dev.portcullis.http.server;
 
+import dev.portcullis.http.server.internal.CheckedHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Validation of header names and values supplied by gate code, so nothing it returns can split a response. */
+/**
+ * Validation of header names and values supplied by gate code, so nothing it returns can split a response. The
+ * checked copies are {@link CheckedHeader}s, ready to encode.
+ */
 final class HeaderChecks {
 
   private HeaderChecks() {}
@@ -18,7 +22,7 @@ final class HeaderChecks {
       if (header == null) {
         throw new NullPointerException(what + ": null entry");
       }
-      copy.add(Map.entry(checkName(header.getKey(), what), checkValue(header.getValue(), what)));
+      copy.add(new CheckedHeader(checkName(header.getKey(), what), checkValue(header.getValue(), what)));
     }
     return List.copyOf(copy);
   }

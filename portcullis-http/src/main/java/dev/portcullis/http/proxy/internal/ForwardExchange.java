@@ -13,12 +13,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +46,6 @@ public final class ForwardExchange {
   private boolean upgrading;
   private boolean finished;
   private boolean unflushed;
-  private Future<?> responseTimer;
 
   private ForwardExchange(ForwardRequest request, ClientSide client, UpstreamPools pools) {
     this.request = request;
@@ -97,16 +94,17 @@ public final class ForwardExchange {
     handler = ch.pipeline().get(UpstreamHandler.class);
     handler.attach(this);
     ch.config().setAutoRead(true);
+    // A failed write of the head reaches UpstreamHandler.exceptionCaught through the void promise, and so
+    // upstreamFailed, without a promise and listener per request.
     if (!request.hasBody()) {
       requestComplete = true;
       ch.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-              Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE))
-          .addListener(this::headWritten);
+          Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE), ch.voidPromise());
       armResponseTimer();
       return;
     }
-    ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers()))
-        .addListener(this::headWritten);
+    ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers()),
+        ch.voidPromise());
     HttpContent part;
     while ((part = pendingBody.poll()) != null) {
       writeBody(part);
@@ -115,12 +113,6 @@ public final class ForwardExchange {
     unflushed = false;
     if (!requestComplete) {
       client.requestBodyFlow(ch.isWritable());
-    }
-  }
-
-  private void headWritten(Future<? super Void> f) {
-    if (!f.isSuccess()) {
-      upstreamFailed(f.cause());
     }
   }
 
@@ -376,19 +368,21 @@ public final class ForwardExchange {
   }
 
   private void armResponseTimer() {
-    long millis = request.key().options().responseTimeout().toMillis();
-    responseTimer = pool.loop().schedule(() -> {
-      if (!finished && !headReceived) {
-        log.debug("upstream {} sent no response head within {} ms", request.key(), millis);
-        fail(504, "upstream response timeout");
-      }
-    }, millis, TimeUnit.MILLISECONDS);
+    handler.awaitHead(request.key().options().responseTimeout().toNanos());
   }
 
   private void cancelResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
+    if (handler != null) {
+      handler.headArrived();
+    }
+  }
+
+  /** The upstream sent no response head within the response timeout. */
+  void responseTimedOut() {
+    if (!finished && !headReceived) {
+      log.debug("upstream {} sent no response head within {} ms", request.key(),
+          request.key().options().responseTimeout().toMillis());
+      fail(504, "upstream response timeout");
     }
   }
 }

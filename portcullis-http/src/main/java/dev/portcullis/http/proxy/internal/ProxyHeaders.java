@@ -1,8 +1,12 @@
 package dev.portcullis.http.proxy.internal;
 
+import dev.portcullis.http.server.internal.CheckedHeader;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +51,30 @@ public final class ProxyHeaders {
       "host", "cookie", "expect", "x-http2-stream-id", "x-http2-scheme", "x-http2-path",
       "x-http2-stream-promise-id", "x-http2-stream-dependency-id", "x-http2-stream-weight");
 
+  /** What {@link #dropFromClient} does with a request field, by name. */
+  private enum ClientField { DROP, FORWARDING, TRUSTED_FORWARDING }
+
+  private static final CaseInsensitiveNames<ClientField> CLIENT_FIELDS = clientFields();
+
+  /** {@link #HOP_BY_HOP} as Netty names, whose hashes are computed once. */
+  private static final AsciiString[] HOP_BY_HOP_NAMES =
+      HOP_BY_HOP.stream().map(AsciiString::cached).toArray(AsciiString[]::new);
+
+  private static final Set<String> KEEP_ALIVE_OPTION = Set.of("keep-alive");
+  private static final Set<String> CLOSE_OPTION = Set.of("close");
+
   private ProxyHeaders() {}
+
+  private static CaseInsensitiveNames<ClientField> clientFields() {
+    Map<String, ClientField> fields = new HashMap<>();
+    HOP_BY_HOP.forEach(name -> fields.put(name, ClientField.DROP));
+    REWRITTEN_HEADERS.forEach(name -> fields.put(name, ClientField.DROP));
+    FORWARDING_HEADERS.forEach(name -> fields.put(name, ClientField.FORWARDING));
+    // A trusted proxy's X-Forwarded-Proto/Host are kept; X-Forwarded-For is rebuilt either way.
+    fields.put("x-forwarded-proto", ClientField.TRUSTED_FORWARDING);
+    fields.put("x-forwarded-host", ClientField.TRUSTED_FORWARDING);
+    return new CaseInsensitiveNames<>(fields);
+  }
 
   /** True when {@code name} is, or spells with underscores, an {@link #INTERNAL_HEADER_PREFIX} header. */
   public static boolean isInternal(CharSequence name) {
@@ -69,8 +96,21 @@ public final class ProxyHeaders {
 
   /** The lower-case field names listed in every {@code Connection} header of {@code headers}. */
   public static Set<String> connectionOptions(HttpHeaders headers) {
+    String only = headers.get(HttpHeaderNames.CONNECTION);
+    if (only == null) {
+      return Set.of();
+    }
+    // The usual single "keep-alive" or "close" needs no parsing (a second Connection field still does).
+    if (!isRepeated(headers, HttpHeaderNames.CONNECTION)) {
+      if (only.equalsIgnoreCase("keep-alive")) {
+        return KEEP_ALIVE_OPTION;
+      }
+      if (only.equalsIgnoreCase("close")) {
+        return CLOSE_OPTION;
+      }
+    }
     Set<String> options = null;
-    for (String value : headers.getAll("connection")) {
+    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
         String option = token.trim().toLowerCase(Locale.ROOT);
         if (!option.isEmpty()) {
@@ -84,10 +124,16 @@ public final class ProxyHeaders {
     return options == null ? Set.of() : options;
   }
 
+  private static boolean isRepeated(HttpHeaders headers, CharSequence name) {
+    Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+    values.next();
+    return values.hasNext();
+  }
+
   /** Removes hop-by-hop fields and those named in {@code Connection}; used on upstream responses. */
   public static void stripHopByHop(HttpHeaders headers) {
     Set<String> named = connectionOptions(headers);
-    for (String name : HOP_BY_HOP) {
+    for (AsciiString name : HOP_BY_HOP_NAMES) {
       headers.remove(name);
     }
     for (String name : named) {
@@ -97,18 +143,14 @@ public final class ProxyHeaders {
 
   /** True if the request header {@code name} must not be copied verbatim to the upstream request. */
   public static boolean dropFromClient(CharSequence name, Set<String> connectionOptions, boolean trustedPeer) {
-    String lower = lowerCase(name);
-    if (HOP_BY_HOP.contains(lower) || REWRITTEN_HEADERS.contains(lower) || connectionOptions.contains(lower)) {
+    ClientField field = CLIENT_FIELDS.get(name);
+    if (field != null) {
+      return field != ClientField.TRUSTED_FORWARDING || !trustedPeer;
+    }
+    if (!connectionOptions.isEmpty() && connectionOptions.contains(lowerCase(name))) {
       return true;
     }
-    if (isInternal(lower)) {
-      return true;
-    }
-    if (FORWARDING_HEADERS.contains(lower)) {
-      // A trusted proxy's X-Forwarded-Proto/Host are kept; X-Forwarded-For is rebuilt either way.
-      return !(trustedPeer && (lower.equals("x-forwarded-proto") || lower.equals("x-forwarded-host")));
-    }
-    return false;
+    return isInternal(name);
   }
 
   /**
@@ -116,34 +158,71 @@ public final class ProxyHeaders {
    * {@code null} when none remain. Several {@code Cookie} fields (HTTP/2 sends crumbs) are merged with "; ".
    */
   public static String filterCookies(Iterable<String> cookieHeaders, Set<String> stripped) {
-    StringBuilder kept = new StringBuilder();
+    StringBuilder kept = null;
     for (String header : cookieHeaders) {
-      for (String pair : header.split(";")) {
-        String trimmed = pair.trim();
-        if (trimmed.isEmpty()) {
-          continue;
+      int length = header.length();
+      int start = 0;
+      while (start < length) {
+        int end = header.indexOf(';', start);
+        if (end < 0) {
+          end = length;
         }
-        int eq = trimmed.indexOf('=');
-        String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
-        if (stripped.contains(name)) {
-          continue;
+        // The pair without surrounding whitespace, and its name up to '=' (also trimmed), as String.trim does.
+        int from = skipSpace(header, start, end);
+        int to = trimEnd(header, from, end);
+        if (from < to) {
+          int eq = header.indexOf('=', from);
+          int nameEnd = trimEnd(header, from, eq < 0 || eq > to ? to : eq);
+          if (!isStripped(header, from, nameEnd, stripped)) {
+            if (kept == null) {
+              kept = new StringBuilder(to - from);
+            } else {
+              kept.append("; ");
+            }
+            kept.append(header, from, to);
+          }
         }
-        if (!kept.isEmpty()) {
-          kept.append("; ");
-        }
-        kept.append(trimmed);
+        start = end + 1;
       }
     }
-    return kept.isEmpty() ? null : kept.toString();
+    return kept == null ? null : kept.toString();
+  }
+
+  private static boolean isStripped(String header, int from, int to, Set<String> stripped) {
+    int length = to - from;
+    for (String name : stripped) {
+      if (name.length() == length && header.regionMatches(from, name, 0, length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int skipSpace(String text, int from, int to) {
+    while (from < to && text.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  private static int trimEnd(String text, int from, int to) {
+    while (to > from && text.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    return to;
   }
 
   /** Sets each gate header, replacing any existing field of the same name. */
   public static void applyGateHeaders(HttpHeaders headers, Iterable<Map.Entry<String, String>> gateHeaders) {
     for (Map.Entry<String, String> header : gateHeaders) {
-      headers.remove(header.getKey());
+      headers.remove(header instanceof CheckedHeader checked ? checked.asciiName() : header.getKey());
     }
     for (Map.Entry<String, String> header : gateHeaders) {
-      headers.add(header.getKey(), header.getValue());
+      if (header instanceof CheckedHeader checked) {
+        headers.add(checked.asciiName(), checked.asciiValue());
+      } else {
+        headers.add(header.getKey(), header.getValue());
+      }
     }
   }
 

@@ -4,8 +4,12 @@ import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.GateResult;
 import dev.portcullis.http.server.UpstreamTarget;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,12 @@ public final class UpstreamRequests {
 
   private static final io.netty.handler.codec.http.HttpHeadersFactory UNVALIDATED =
       DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(false);
+
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+
+  private static final FastThreadLocal<PreparedTarget> LAST_TARGET = new FastThreadLocal<>();
 
   private UpstreamRequests() {}
 
@@ -39,37 +49,62 @@ public final class UpstreamRequests {
         out.add(header.getKey(), header.getValue());
       }
     }
-    UpstreamTarget target = forward.target();
-    String clientHost = in.get("host");
-    out.set("host", target.options().preserveHost() && clientHost != null ? clientHost : target.hostHeader());
+    PreparedTarget target = prepare(forward.target());
+    String clientHost = in.get(HttpHeaderNames.HOST);
+    out.set(HttpHeaderNames.HOST, target.preserveHost() && clientHost != null ? clientHost : target.hostHeader());
 
-    String cookies = ProxyHeaders.filterCookies(in.getAll("cookie"), strippedCookies);
-    if (cookies != null) {
-      out.set("cookie", cookies);
+    if (in.contains(HttpHeaderNames.COOKIE)) {
+      String cookies = ProxyHeaders.filterCookies(in.getAll(HttpHeaderNames.COOKIE), strippedCookies);
+      if (cookies != null) {
+        out.set(HttpHeaderNames.COOKIE, cookies);
+      }
     }
 
     String peer = request.remoteAddress().getAddress().getHostAddress();
-    List<String> priorHops = trustedPeer ? in.getAll("x-forwarded-for") : List.of();
-    out.set("x-forwarded-for", priorHops.isEmpty() ? peer : String.join(", ", priorHops) + ", " + peer);
-    if (!out.contains("x-forwarded-proto")) {
-      out.set("x-forwarded-proto", request.scheme());
+    List<String> priorHops = trustedPeer ? in.getAll(X_FORWARDED_FOR) : List.of();
+    out.set(X_FORWARDED_FOR, priorHops.isEmpty() ? peer : String.join(", ", priorHops) + ", " + peer);
+    if (!out.contains(X_FORWARDED_PROTO)) {
+      out.set(X_FORWARDED_PROTO, request.scheme());
     }
-    if (!out.contains("x-forwarded-host") && clientHost != null) {
-      out.set("x-forwarded-host", clientHost);
+    if (!out.contains(X_FORWARDED_HOST) && clientHost != null) {
+      out.set(X_FORWARDED_HOST, clientHost);
     }
 
     if (hasBody && chunked) {
-      out.remove("content-length");
-      out.set("transfer-encoding", "chunked");
-    } else if (!hasBody && out.contains("content-length") && !"0".equals(out.get("content-length"))) {
-      out.set("content-length", "0");
+      out.remove(HttpHeaderNames.CONTENT_LENGTH);
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else if (!hasBody && out.contains(HttpHeaderNames.CONTENT_LENGTH)
+        && !"0".equals(out.get(HttpHeaderNames.CONTENT_LENGTH))) {
+      out.set(HttpHeaderNames.CONTENT_LENGTH, "0");
     }
     if (request.websocketUpgrade()) {
-      out.set("connection", "upgrade");
-      out.set("upgrade", "websocket");
+      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     }
     ProxyHeaders.applyGateHeaders(out, forward.addHeaders());
-    return new ForwardRequest(UpstreamKey.of(target), target.appName(), clientHead.method(),
+    return new ForwardRequest(target.key(), target.appName(), clientHead.method(),
         request.pathAndQuery(), out, hasBody, request.websocketUpgrade());
+  }
+
+  /** What forwarding to a target needs from it, worked out once: its pool key and its Host header. */
+  private record PreparedTarget(UpstreamTarget target, UpstreamKey key, String hostHeader, boolean preserveHost) {
+    String appName() {
+      return target.appName();
+    }
+  }
+
+  /**
+   * The prepared form of {@code target}, reused while a thread keeps forwarding to the same target instance
+   * (gate results carry their app's one target), so the key and Host are not rebuilt per request.
+   */
+  private static PreparedTarget prepare(UpstreamTarget target) {
+    PreparedTarget last = LAST_TARGET.get();
+    if (last != null && last.target() == target) {
+      return last;
+    }
+    PreparedTarget prepared = new PreparedTarget(target, UpstreamKey.of(target), target.hostHeader(),
+        target.options().preserveHost());
+    LAST_TARGET.set(prepared);
+    return prepared;
   }
 }

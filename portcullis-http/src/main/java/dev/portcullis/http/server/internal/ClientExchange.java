@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -100,9 +102,14 @@ final class ClientExchange implements ClientSide {
     if (encoder != null) {
       encoder.headRequest(head.method().name().equals("HEAD"));
     }
-    connection.updateReading();
     OnLoop.await(ctx.executor(), () -> context.gate().admit(request),
         (result, error) -> onGateResult(result, error, intake.trustedPeer()));
+    if (phase == Phase.GATE) {
+      // The gate answers later (a session lookup or an audit write): stop reading until it has. A gate that
+      // answered at once already set the reading its answer needs, so the common case never toggles reads,
+      // which would cost two epoll_ctl calls per request.
+      connection.updateReading();
+    }
   }
 
   // ---- what the connection asks
@@ -116,11 +123,12 @@ final class ClientExchange implements ClientSide {
   boolean wantsRead() {
     return switch (phase) {
       case CONSUME, DISCARD -> true;
-      // Once the request is fully read and only the upstream's answer is awaited, reading on costs
-      // nothing: anything that arrives is a pipelined request, which the handler holds (and then stops
-      // reading). Keeping the channel readable spares two epoll_ctl calls per keep-alive request.
-      // Not for an upgrade: bytes after it belong to the tunnel, not to the HTTP decoder.
-      case FORWARD -> hasBody ? !requestComplete && bodyFlowing : request != null && !request.websocketUpgrade();
+      // A body is read while the upstream takes it. Once the request is fully read and only the upstream's
+      // answer is awaited, reading on costs nothing: anything that arrives is a pipelined request, which
+      // the handler holds (and then stops reading). Keeping the channel readable spares two epoll_ctl
+      // calls per keep-alive request, with or without a body. Not for an upgrade: bytes after it belong
+      // to the tunnel, not to the HTTP decoder.
+      case FORWARD -> hasBody && !requestComplete ? bodyFlowing : !request.websocketUpgrade();
       default -> false;
     };
   }
@@ -318,7 +326,7 @@ final class ClientExchange implements ClientSide {
       keepAlive = false; // the client still holds its body back; closing is the clean way out
     }
     if (!h2 && !keepAlive) {
-      full.headers().set("connection", "close");
+      full.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     status = response.status();
     phase = Phase.LOCAL;
@@ -331,7 +339,7 @@ final class ClientExchange implements ClientSide {
     phase = Phase.DONE;
     FullHttpResponse full = LocalResponses.toNetty(LocalResponses.error(code, reason), ctx.alloc());
     if (!h2) {
-      full.headers().set("connection", "close");
+      full.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     connection.closing();
     ctx.writeAndFlush(full).addListener(ChannelFutureListener.CLOSE);

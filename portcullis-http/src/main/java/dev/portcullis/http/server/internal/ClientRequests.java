@@ -2,8 +2,10 @@ package dev.portcullis.http.server.internal;
 
 import dev.portcullis.http.server.ClientRequest;
 import dev.portcullis.http.server.RequestHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
@@ -14,12 +16,14 @@ import java.util.Map;
 /** Builds the gate's {@link ClientRequest} view of a validated Netty request head. */
 public final class ClientRequests {
 
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+
   private ClientRequests() {}
 
   /** Parses {@code Host}, copies headers lower-cased, and works out the client address. */
   public static ClientRequest build(HttpRequest head, PathNormalizer.Target target, ServerContext context,
       InetSocketAddress remote, boolean trustedPeer, String protocol) {
-    String hostHeader = head.headers().get("host");
+    String hostHeader = head.headers().get(HttpHeaderNames.HOST);
     int defaultPort = context.scheme().equals("https") ? 443 : 80;
     String host;
     int port;
@@ -49,7 +53,7 @@ public final class ClientRequests {
       names[i] = header.getKey().toString().toLowerCase(Locale.ROOT);
       values[i] = header.getValue().toString();
     }
-    InetAddress client = trustedPeer ? forwardedClient(headers.getAll("x-forwarded-for"), remote.getAddress(), context)
+    InetAddress client = trustedPeer ? forwardedClient(headers.getAll(X_FORWARDED_FOR), remote.getAddress(), context)
         : remote.getAddress();
     return new ClientRequest(head.method().name(), context.scheme(), host, port, target.path(), target.rawQuery(),
         RequestHeaders.trusted(names, values), remote, client, protocol,
@@ -61,8 +65,9 @@ public final class ClientRequests {
     if (!head.method().name().equals("GET")) {
       return false;
     }
-    return hasToken(head.headers().getAll("upgrade"), "websocket")
-        && hasToken(head.headers().getAll("connection"), "upgrade");
+    HttpHeaders headers = head.headers();
+    return headers.contains(HttpHeaderNames.UPGRADE) && hasToken(headers.getAll(HttpHeaderNames.UPGRADE), "websocket")
+        && hasToken(headers.getAll(HttpHeaderNames.CONNECTION), "upgrade");
   }
 
   private static boolean hasToken(List<String> values, String token) {

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,7 +26,7 @@ final class LocalResponses {
     for (Map.Entry<String, String> header : response.headers()) {
       full.headers().add(header.getKey(), header.getValue());
     }
-    full.headers().setInt("content-length", body.length);
+    full.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return full;
   }
 
@@ -41,15 +43,15 @@ final class LocalResponses {
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
     int status = response.status().code();
     boolean bodiless = request.method().name().equals("HEAD") || status == 204 || status == 304;
-    if (!bodiless && !response.headers().contains("content-length")) {
+    if (!bodiless && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-        response.headers().set("transfer-encoding", "chunked");
+        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       } else {
         keepAlive = false; // an HTTP/1.0 client learns the end of the body from the close
       }
     }
     if (!keepAlive) {
-      response.headers().set("connection", "close");
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     return keepAlive;
   }

@@ -1,11 +1,13 @@
 package dev.portcullis.http.server.internal;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -50,9 +52,9 @@ public final class RequestChecks {
       throw new RequestRejectedException(505, "HTTP version not supported");
     }
     HttpHeaders headers = request.headers();
-    List<String> codings = headers.getAll("transfer-encoding");
-    if (!codings.isEmpty()) {
-      if (headers.contains("content-length")) {
+    if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
         throw RequestRejectedException.badRequest("both Content-Length and Transfer-Encoding");
       }
       if (codings.size() != 1 || !codings.getFirst().trim().equalsIgnoreCase("chunked")) {
@@ -62,7 +64,7 @@ public final class RequestChecks {
         throw RequestRejectedException.badRequest("Transfer-Encoding in HTTP/1.0");
       }
     }
-    if (headers.getAll("content-length").size() > 1) {
+    if (isRepeated(headers, HttpHeaderNames.CONTENT_LENGTH)) {
       throw RequestRejectedException.badRequest("duplicate Content-Length");
     }
     checkCommon(request);
@@ -77,13 +79,25 @@ public final class RequestChecks {
     if (uri.isEmpty() || uri.charAt(0) != '/') {
       throw RequestRejectedException.badRequest("request target must be origin-form");
     }
-    List<String> hosts = request.headers().getAll("host");
-    if (hosts.size() != 1) {
-      throw RequestRejectedException.badRequest(hosts.isEmpty() ? "missing Host" : "repeated Host");
+    if (!request.headers().contains(HttpHeaderNames.HOST)) {
+      throw RequestRejectedException.badRequest("missing Host");
     }
-    String expect = request.headers().get("expect");
+    if (isRepeated(request.headers(), HttpHeaderNames.HOST)) {
+      throw RequestRejectedException.badRequest("repeated Host");
+    }
+    String expect = request.headers().get(HttpHeaderNames.EXPECT);
     if (expect != null && !expect.trim().equalsIgnoreCase("100-continue")) {
       throw new RequestRejectedException(417, "expectation not supported");
     }
+  }
+
+  /** Whether {@code name} occurs more than once, found without collecting its values. */
+  private static boolean isRepeated(HttpHeaders headers, CharSequence name) {
+    Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+    if (!values.hasNext()) {
+      return false;
+    }
+    values.next();
+    return values.hasNext();
   }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.http.server.internal;
 
 import dev.portcullis.http.server.ClientRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -37,11 +38,11 @@ record RequestIntake(ClientRequest request, boolean trustedPeer, boolean hasBody
     if (head instanceof FullHttpRequest) {
       hasBody = false; // HTTP/2 HEADERS with END_STREAM: nothing follows
     } else if (h2) {
-      hasBody = !"0".equals(head.headers().get("content-length"));
+      hasBody = !"0".equals(head.headers().get(HttpHeaderNames.CONTENT_LENGTH));
     } else {
       hasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
     }
-    boolean chunked = hasBody && !head.headers().contains("content-length");
+    boolean chunked = hasBody && !head.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
     boolean keepAlive = !h2 && head.protocolVersion().equals(HttpVersion.HTTP_1_1) && HttpUtil.isKeepAlive(head);
     boolean expectContinue = hasBody && HttpUtil.is100ContinueExpected(head);
     return new RequestIntake(request, trustedPeer, hasBody, chunked, keepAlive, expectContinue);

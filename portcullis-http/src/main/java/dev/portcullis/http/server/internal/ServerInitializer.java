@@ -16,8 +16,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +110,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     }));
   }
 
-  private IdleStateHandler idleHandler() {
-    // observeOutput: a slow but progressing response write is not idleness.
-    return new IdleStateHandler(true, 0, 0, context.settings().clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  private ClientIdleHandler idleHandler() {
+    return new ClientIdleHandler(context.settings().clientIdleTimeout().toNanos());
   }
 }

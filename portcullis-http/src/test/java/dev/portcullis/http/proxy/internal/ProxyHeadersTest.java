@@ -59,6 +59,19 @@ class ProxyHeadersTest {
   }
 
   @Test
+  void readsEveryConnectionFieldNotJustACommonFirstOne() {
+    HttpHeaders split = new DefaultHttpHeaders().add("Connection", "keep-alive").add("Connection", "X-Secret");
+    HttpHeaders single = new DefaultHttpHeaders().add("Connection", "Keep-Alive");
+    HttpHeaders close = new DefaultHttpHeaders().add("Connection", "close");
+
+    assertThat(ProxyHeaders.connectionOptions(split)).containsExactlyInAnyOrder("keep-alive", "x-secret");
+    assertThat(ProxyHeaders.connectionOptions(single)).containsExactly("keep-alive");
+    assertThat(ProxyHeaders.connectionOptions(close)).containsExactly("close");
+    assertThat(ProxyHeaders.connectionOptions(new DefaultHttpHeaders())).isEmpty();
+    assertThat(ProxyHeaders.dropFromClient("X-Secret", ProxyHeaders.connectionOptions(split), false)).isTrue();
+  }
+
+  @Test
   void stripsHopByHopAndConnectionNamedFieldsFromResponses() {
     HttpHeaders headers = new DefaultHttpHeaders().add("Connection", "keep-alive, X-Secret").add("X-Secret", "1")
         .add("Keep-Alive", "timeout=5").add("Transfer-Encoding", "chunked").add("Set-Cookie", "a=1")
