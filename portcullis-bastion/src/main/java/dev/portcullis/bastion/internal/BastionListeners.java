@@ -125,6 +125,9 @@ final class BastionListeners {
     // Interactive sessions may sit idle for hours, as with OpenSSH; locks and expiry end them instead.
     CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
     CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(30));
+    CoreModuleProperties.TCP_NODELAY.set(server, true);
+    CoreModuleProperties.WINDOW_SIZE.set(server, 8L * 1024 * 1024);
+    CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, 256 * 1024);
     return server;
   }
 

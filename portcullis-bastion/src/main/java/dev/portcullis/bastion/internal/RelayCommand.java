@@ -41,11 +41,15 @@ import org.slf4j.LoggerFactory;
 final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDataReceiver, LiveSessions.Live {
   private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
   private static final int CHUNK = 32 * 1024;
+  /** How far the bastion reads ahead of a slow client, per stream. */
+  private static final long READ_AHEAD = 1024 * 1024;
 
   private final BastionContext context;
   private final SessionKind kind;
   private final String request;
-  private final OrderedWriter toNode = new OrderedWriter();
+  private final PipelinedSender toNode = new PipelinedSender(false);
+  private final PipelinedSender toClient = new PipelinedSender(false);
+  private final PipelinedSender toClientErr = new PipelinedSender(true);
   private final AtomicInteger openHalves = new AtomicInteger(3);
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicLong bytesIn = new AtomicLong();
@@ -114,6 +118,8 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   @Override
   public void start(ChannelSession session, Environment env) {
     hop = InnerHop.of(session.getServerSession());
+    toClient.attach(session);
+    toClientErr.attach(session);
     audit = new SessionAudit(context.services.audit(), hop.target, hop.login);
     SessionLedger ledger = context.services.sessions();
     id = ledger.newId();
@@ -168,9 +174,9 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
           return;
         }
         node = opened;
-        toNode.attach(opened.getAsyncIn());
-        pump(opened.getAsyncOut(), out, true);
-        pump(opened.getAsyncErr(), err, false);
+        toNode.attach((org.apache.sshd.common.channel.AbstractChannel) opened);
+        pump(opened.getAsyncOut(), toClient, true);
+        pump(opened.getAsyncErr(), toClientErr, false);
         opened.addCloseFutureListener(closed -> halfClosed());
       });
     } catch (IOException | RuntimeException e) {
@@ -178,30 +184,37 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     }
   }
 
-  /** Copies one direction from the node to the client, a chunk at a time, reading again once written. */
-  private void pump(IoInputStream from, IoOutputStream to, boolean stdout) {
+  /**
+   * Copies one direction from the node to the client. Reads go on while less than {@link #READ_AHEAD} waits for
+   * the client's window, so the node's window (and the node) slow down when the client does.
+   */
+  private void pump(IoInputStream from, PipelinedSender to, boolean stdout) {
     Buffer buffer = new ByteArrayBuffer(CHUNK, false);
     from.read(buffer).addListener(read -> {
       int n = read.getRead();
       if (read.getException() != null || n < 0) {
-        halfClosed();
+        to.whenDrained(this::halfClosed);
         return;
       }
+      byte[] bytes = java.util.Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.rpos() + n);
       bytesOut.addAndGet(n);
       SessionRecorder.Recording rec = recording;
       if (stdout && rec != null) {
-        rec.output(buffer.array(), buffer.rpos(), n);
+        rec.output(bytes, 0, n);
       }
-      try {
-        to.writeBuffer(buffer).addListener(written -> {
-          if (written.isWritten()) {
-            pump(from, to, stdout);
-          } else {
-            halfClosed();
-          }
-        });
-      } catch (IOException | RuntimeException e) {
-        halfClosed();
+      java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable next = () -> {
+        if (resumed.compareAndSet(false, true)) {
+          pump(from, to, stdout);
+        }
+      };
+      to.write(bytes, () -> {
+        if (to.queued() < READ_AHEAD) {
+          next.run();
+        }
+      });
+      if (to.queued() < READ_AHEAD) {
+        next.run();
       }
     });
   }
@@ -231,10 +244,16 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     return 0;
   }
 
-  /** The client sent EOF: pass it on once everything before it reached the node. */
+  /** The client sent EOF: pass it on once everything before it went to the node. */
   @Override
   public void close() {
-    toNode.closeWhenDrained();
+    toNode.whenDrained(() -> {
+      ClientChannel relayed = node;
+      if (relayed != null) {
+        // Nothing was written through MINA's stream: closing it sends just the EOF.
+        relayed.getAsyncIn().close(false);
+      }
+    });
   }
 
   private void resize(Environment env) {
@@ -265,11 +284,12 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   /** The node cannot be reached or refused: tell the user why and end with status 255. */
   private void fail(String message) {
     byte[] text = ("Portcullis: " + message + "\r\n").getBytes(StandardCharsets.UTF_8);
-    try {
-      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> finish(255, message));
-    } catch (IOException | RuntimeException e) {
+    toClientErr.write(text, () -> finish(255, message));
+    // Whether or not the client's window lets the notice out, the session ends.
+    context.background.execute(() -> {
+      sleepQuietly(Duration.ofSeconds(2));
       finish(255, message);
-    }
+    });
   }
 
   @Override
@@ -279,12 +299,11 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     }
     endReason = reason;
     byte[] text = ("\r\nPortcullis: session ended: " + reason + "\r\n").getBytes(StandardCharsets.UTF_8);
-    try {
-      err.writeBuffer(new ByteArrayBuffer(text)).addListener(written -> endNow());
-    } catch (IOException | RuntimeException e) {
-      // A write is in flight on stderr (the node's own output): end without the notice.
+    toClientErr.write(text, this::endNow);
+    context.background.execute(() -> {
+      sleepQuietly(Duration.ofSeconds(1));
       endNow();
-    }
+    });
   }
 
   /** Closes the node's side; the session then ends as if the node had closed it, with status 255. */
@@ -294,6 +313,14 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
       relayed.close(true);
     } else {
       finish(255, endReason);
+    }
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

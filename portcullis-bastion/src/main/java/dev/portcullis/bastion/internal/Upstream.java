@@ -49,11 +49,15 @@ public final class Upstream implements AutoCloseable {
     this.key = SshPublicKeys.generateEd25519(services.random());
     this.client = SshClient.setUpDefaultClient();
     client.setCipherFactories(Crypto.ciphers());
+    client.setKeyExchangeFactories(Crypto.nodeKeyExchanges());
     client.setServerKeyVerifier(this::verifyNode);
     // Nothing of the account the server runs as may leak in: no ~/.ssh/config, no ~/.ssh/id_* keys.
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
+    CoreModuleProperties.WINDOW_SIZE.set(client, 8L * 1024 * 1024);
+    CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 256 * 1024);
     client.start();
   }
 

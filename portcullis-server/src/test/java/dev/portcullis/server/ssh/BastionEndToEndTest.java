@@ -35,6 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 class BastionEndToEndTest {
 
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
+  /** Readers of ssh's output block for as long as a session lasts: never on the common pool, which the server uses. */
+  private static final java.util.concurrent.Executor READERS =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ssh-output-", 0).factory());
   private static final String CONFIG = SshFixture.SERVER + """
       ssh:
         bastion:
@@ -91,6 +94,15 @@ class BastionEndToEndTest {
     assertThat(fixture.passwordLogin(alice, "alice").exitCode()).isZero();
     assertThat(fixture.passwordLogin(bob, "bob").exitCode()).isZero();
     assertThat(fixture.web1.heartbeat().accounts().orElseThrow().created()).contains(aliceLogin, bobLogin);
+  }
+
+  /**
+   * The server's clock is a test clock, frozen unless moved; the real sshd and ssh judge certificates by the real
+   * time, and the bastion's certificates for the node live two minutes. Each test starts at the real time.
+   */
+  @org.junit.jupiter.api.BeforeEach
+  void serverClockFollowsRealTime() {
+    fixture.server.clock.set(java.time.Instant.now());
   }
 
   @AfterAll
@@ -198,9 +210,9 @@ class BastionEndToEndTest {
 
   @Test
   void lockingTheUserEndsTheirLiveSessionWithinFiveSeconds() throws Exception {
-    Process ssh = start(bob.bastionSshCommand(List.of(), bobLogin, "web-1", "sleep", "120"));
+    Process ssh = start(bob.bastionSshCommand(List.of(), bobLogin, "web-1", "echo", "started;", "sleep", "120"));
     CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
-    readAll(ssh.getInputStream());
+    awaitLine(ssh.getInputStream(), "started");
     awaitLive(bobLogin);
     CliUser.Run lock = fixture.admin("users", "lock", "bob", "--reason", "offboarding");
     assertThat(lock.exitCode()).as(lock::describe).isZero();
@@ -220,9 +232,9 @@ class BastionEndToEndTest {
 
   @Test
   void sessionsKillEndsALiveSession() throws Exception {
-    Process ssh = start(alice.bastionSshCommand(List.of(), aliceLogin, "web-1", "sleep", "120"));
+    Process ssh = start(alice.bastionSshCommand(List.of(), aliceLogin, "web-1", "echo", "started;", "sleep", "120"));
     CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
-    readAll(ssh.getInputStream());
+    awaitLine(ssh.getInputStream(), "started");
     String id = awaitLive(aliceLogin);
     try {
       CliUser.Run kill = fixture.admin("sessions", "kill", id, "--reason", "incident 7");
@@ -305,6 +317,27 @@ class BastionEndToEndTest {
     return new ProcessBuilder(command).start();
   }
 
+  /** Waits until the command runs on the node (it printed {@code line}), then drains the rest in the background. */
+  private static void awaitLine(InputStream in, String line) throws Exception {
+    java.io.BufferedReader reader = new java.io.BufferedReader(
+        new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+      try {
+        return reader.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    }, READERS);
+    assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(line);
+    CompletableFuture.runAsync(() -> {
+      try {
+        reader.transferTo(java.io.Writer.nullWriter());
+      } catch (IOException e) {
+        // The session ended.
+      }
+    }, READERS);
+  }
+
   private static CompletableFuture<byte[]> readAll(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
@@ -314,7 +347,7 @@ class BastionEndToEndTest {
       } catch (IOException e) {
         return new byte[0];
       }
-    });
+    }, READERS);
   }
 
   private static int freePort() throws IOException {
