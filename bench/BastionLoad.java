@@ -105,15 +105,20 @@ public final class BastionLoad {
     try {
       for (String line = commands.readLine(); line != null; line = commands.readLine()) {
         String[] words = line.strip().split("\\s+");
-        switch (words[0]) {
-          case "check" -> load.check();
-          case "kex-cost" -> kexCost();
-          case "run" -> load.run(words[1], words[2], Integer.parseInt(words[3]), Integer.parseInt(words[4]),
-              Integer.parseInt(words[5]));
-          case "quit" -> {
-            return;
+        try {
+          switch (words[0]) {
+            case "check" -> load.check();
+            case "kex-cost" -> kexCost();
+            case "run" -> load.run(words[1], words[2], Integer.parseInt(words[3]), Integer.parseInt(words[4]),
+                Integer.parseInt(words[5]));
+            case "quit" -> {
+              return;
+            }
+            default -> System.out.println("ERROR unknown command: " + line);
           }
-          default -> System.out.println("ERROR unknown command: " + line);
+        } catch (Exception e) {
+          e.printStackTrace();
+          System.out.println("ERROR " + line + ": " + e);
         }
         System.out.flush();
       }

@@ -29,12 +29,17 @@
 # events for exec sessions than sessions were counted through the bastion.
 #
 # Usage: bench/bastion-vs-sshd.sh            (as root: it adds a throwaway account and runs sshd)
-# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 WARMUP=20 SLICE=5 ROUNDS=2 WORKERS=16 CHANNEL_WORKERS=16
+# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS=16
 #   CHANNEL_CONNECTIONS=2 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
-#   JFR=FILE (record the bastion's JVM with JFR's CPU-time sampler during the measured session slices and
-#   print where its CPU went; JFR costs some throughput).
+#   NODE_KEX (sshd's KexAlgorithms, e.g. curve25519-sha256: what the bastion's node hop would cost with another
+#   key exchange than the sntrup761x25519 it negotiates with a stock sshd), LOAD_KEX (the load generator's key
+#   exchanges, comma-separated MINA names; default OpenSSH 9.2's list without sntrup761x25519, see
+#   bench/BastionLoad.java),
+#   JFR=PREFIX (record the bastion's JVM with JFR's CPU-time sampler during the bulk runs, into PREFIX-bulk.jfr,
+#   and during the measured session slices of each mode, into PREFIX-connect.jfr and PREFIX-channel.jfr, and
+#   print where its CPU went in each; JFR costs some throughput).
 # Prints the tables and a summary with the ratios and whether the targets are met; exits 0 when the run was
 # valid, whatever the ratios.
 set -euo pipefail
@@ -42,9 +47,10 @@ set -euo pipefail
 BULK_MIB="${BULK_MIB:-256}"
 BULK_RUNS="${BULK_RUNS:-5}"
 WARMUP="${WARMUP:-20}"                 # seconds of bastion sessions before measuring: C2 compiles MINA's paths
-SLICE="${SLICE:-5}"                    # seconds per measured slice ...
+SLICE="${SLICE:-6}"                    # seconds per measured slice ...
 ROUNDS="${ROUNDS:-2}"                  # ... in this many ABBA rounds per mode (4 slices per path and mode)
-WORKERS="${WORKERS:-16}"               # closed-loop workers, new connection per session
+WORKERS="${WORKERS:-8}"                # closed-loop workers, new connection per session (both servers are CPU-bound
+                                       # at 8; more only lengthens the queue and the drain after each slice)
 CHANNEL_WORKERS="${CHANNEL_WORKERS:-16}"
 CHANNEL_CONNECTIONS="${CHANNEL_CONNECTIONS:-2}"
 SERVER_CPU="${SERVER_CPU:-1}"
@@ -176,7 +182,8 @@ ours() { # pid: is it this script or one of its descendants?
 others() {
   local pid
   for pid in $(pgrep -f 'proxy-vs-nginx|ssh-cert-issuance|bastion-vs-sshd|wrk ' || true); do
-    [[ "$ancestors" == *" $pid "* ]] || ours "$pid" || echo "$pid"
+    # A subshell of ours that pgrep saw may be gone by now: only processes still running count.
+    [[ "$ancestors" == *" $pid "* ]] || ours "$pid" || { [ -e "/proc/$pid" ] && echo "$pid"; } || true
   done
 }
 waited_total=0
@@ -314,10 +321,18 @@ EOF
 # DEBUG1 first, to read the algorithms each hop negotiates; INFO for the measurements.
 sshd_config DEBUG1 >"$node/sshd_config"
 /usr/sbin/sshd -t -f "$node/sshd_config" || die "sshd -t rejected the benchmark configuration"
-setsid nice -n "$NICE" taskset -c "$SERVER_CPU" /usr/sbin/sshd -D -e -f "$node/sshd_config" >"$work/sshd.log" 2>&1 &
-sshd_pid="$!"
+# sshd runs as process 1 of its own pid namespace. After a login its monitor does not wait for the session
+# process it forked; that orphan would be reparented to init, and its CPU (the session's cipher work) would never
+# reach sshd's counters. As the namespace's init, sshd itself reaps every orphan, so /proc/PID/stat's reaped-
+# children times hold all of its work.
+setsid nice -n "$NICE" taskset -c "$SERVER_CPU" unshare --pid --fork --kill-child \
+  /usr/sbin/sshd -D -e -f "$node/sshd_config" >"$work/sshd.log" 2>&1 &
+unshare_pid="$!"
+pids+=("$unshare_pid")
+boost "$unshare_pid"
+for _ in $(seq 100); do sshd_pid="$(pgrep -P "$unshare_pid" || true)"; [ -n "$sshd_pid" ] && break; sleep 0.05; done
+[ -n "$sshd_pid" ] || die "sshd did not start:\n$(cat "$work/sshd.log")"
 pids+=("$sshd_pid")
-boost "$sshd_pid"
 wait_for_port "$NODE_PORT" sshd "$sshd_pid"
 
 # --- the user: portcullis login and ssh-config, as on a laptop ---------------------------------------------
@@ -338,3 +353,370 @@ SSH=(ssh -F "$work/ssh_config" -o BatchMode=yes -o GlobalKnownHostsFile=/dev/nul
 DIRECT=(-p "$NODE_PORT" "$LOGIN@127.0.0.1")
 BASTION=("$LOGIN@$NODE")
 log "setup: Portcullis https 127.0.0.1:$PORT, bastion 127.0.0.1:$BASTION_PORT, node $NODE sshd 127.0.0.1:$NODE_PORT, login $LOGIN"
+
+# --- checks: both ways work, transfers arrive intact, refusals hold ------------------------------------------
+seen="$("${SSH[@]}" "${DIRECT[@]}" 'echo direct-$((6*7)) $(id -un)' 2>&1)" || die "direct ssh failed:\n$seen"
+[ "$seen" = "direct-42 $LOGIN" ] || die "direct ssh printed: $seen"
+seen="$("${SSH[@]}" "${BASTION[@]}" 'echo bastion-$((6*7)) $(id -un)' 2>&1)" || die "ssh through the bastion failed:\n$seen"
+[ "$seen" = "bastion-42 $LOGIN" ] || die "ssh through the bastion printed: $seen"
+head -c $((8 * 1048576)) /dev/urandom >"$work/check.bin"
+want="$(sha256sum <"$work/check.bin" | cut -d' ' -f1)"
+got="$("${SSH[@]}" "${DIRECT[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
+[ "$got" = "$want" ] || die "8 MiB sent direct arrived as $got (expected: $want)"
+got="$("${SSH[@]}" "${BASTION[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
+[ "$got" = "$want" ] || die "8 MiB sent through the bastion arrived as $got (expected: $want)"
+seen="$("${SSH[@]}" -o "Hostname=no-such-node" "${BASTION[@]}" true 2>&1)" && die "the bastion let a jump to an unknown node through"
+grep -q "Portcullis: no enrolled node is named 'no-such-node'" <<<"$seen" || die "unknown node refused without the reason:\n$seen"
+seen="$("${SSH[@]}" "root@$NODE" true 2>&1)" && die "the bastion let root in"
+grep -q "Portcullis: your certificate does not allow login 'root'" <<<"$seen" || die "root refused without the reason:\n$seen"
+log "checked: both ways run commands as $LOGIN and carry 8 MiB intact (sha256); the bastion refuses an unknown node and another login, with the reason"
+
+# --- which algorithms each hop negotiates (sshd logs at DEBUG1 for this part only) -------------------------
+mark() { wc -l <"$work/sshd.log"; }
+since() { tail -n +"$(($1 + 1))" "$work/sshd.log"; }
+kex_of() { # the Nth key exchange in ssh -v or sshd -d output on stdin -> "kex cipher mac"
+  awk -v want="$1" '
+    $2 == "kex:" && $3 == "algorithm:" { if (++k == want) kex = $4 }
+    $2 == "kex:" && $3 == "client->server" { if (++c == want) { cipher = $5; mac = $7 } }
+    END { if (mac == "<implicit>") mac = "(AEAD)"; print kex, cipher, mac }'
+}
+probe="$("${SSH[@]}" -v "${DIRECT[@]}" true 2>&1)" || die "ssh -v direct failed:\n$probe"
+HOP_DIRECT="$(kex_of 1 <<<"$probe")"
+m="$(mark)"
+probe="$("${SSH[@]}" -v "${BASTION[@]}" true 2>&1)" || die "ssh -v through the bastion failed:\n$probe"
+HOP_OUTER="$(kex_of 1 <<<"$probe")"
+HOP_INNER="$(kex_of 2 <<<"$probe")"
+sleep 0.5
+HOP_UPSTREAM="$(since "$m" | kex_of 1)"
+read -r _ OUTER_CIPHER OUTER_MAC <<<"$HOP_OUTER"
+for hop in "$HOP_DIRECT" "$HOP_OUTER" "$HOP_INNER" "$HOP_UPSTREAM"; do
+  [ "$(wc -w <<<"$hop")" = 3 ] || die "could not read the negotiated algorithms (got '$hop'); ssh -v said:\n$probe"
+done
+
+# The load generator (a JVM on the client core), driven one command at a time through a pipe.
+grep '^@cert-authority' "$KNOWN_HOSTS" | head -1 >"$work/host_ca.pub"
+[ -s "$work/host_ca.pub" ] || die "no @cert-authority line in $KNOWN_HOSTS"
+mkfifo "$work/gen.in"
+# shellcheck disable=SC2086 # LOAD_JVM_FLAGS is a list of flags
+setsid nice -n "$NICE" taskset -c "$CLIENT_CPU" env PORTCULLIS_LOG_LEVEL=ERROR BENCH_KEX="${LOAD_KEX:-}" "$JAVA" $LOAD_JVM_FLAGS -cp "$jar" \
+  "$generator" "$KEY" "$CERT" "$work/host_ca.pub" "$LOGIN" "$NODE" "$NODE_PORT" "$BASTION_PORT" \
+  <"$work/gen.in" >"$work/gen.out" 2>"$work/gen.err" &
+gen_pid="$!"
+exec 7>"$work/gen.in"
+boost "$gen_pid"
+ask() { # command, pattern of the line that ends the answer -> the answer's lines
+  local before; before="$(wc -l <"$work/gen.out")"
+  echo "$1" >&7
+  for _ in $(seq 6000); do
+    if tail -n +"$((before + 1))" "$work/gen.out" | grep -qE "$2|^ERROR"; then
+      tail -n +"$((before + 1))" "$work/gen.out"
+      return
+    fi
+    kill -0 "$gen_pid" 2>/dev/null || die "the load generator exited:\n$(tail -20 "$work/gen.err")"
+    sleep 0.1
+  done
+  die "the load generator did not answer '$1' within 600 s"
+}
+m="$(mark)"
+answer="$(ask check '^OK')"
+grep -q '^OK' <<<"$answer" || die "the load generator's check failed:\n$answer\n$(tail -20 "$work/gen.err")"
+sleep 0.5
+HOP_GEN_DIRECT="$(sed -n 's/^HOP generator->sshd kex=\([^ ]*\) .* cipher=\([^ ]*\) mac=\([^ ]*\)$/\1 \2 \3/p' <<<"$answer")"
+HOP_GEN_OUTER="$(sed -n 's/^HOP generator->bastion kex=\([^ ]*\) .* cipher=\([^ ]*\) mac=\([^ ]*\)$/\1 \2 \3/p' <<<"$answer")"
+HOP_GEN_INNER="$(sed -n 's/^HOP generator->bastion-inner kex=\([^ ]*\) .* cipher=\([^ ]*\) mac=\([^ ]*\)$/\1 \2 \3/p' <<<"$answer")"
+HOP_GEN_UPSTREAM="$(since "$m" | kex_of 2)" # the first is the generator's own direct connection
+KEX_COST="$(ask kex-cost '^KEX x25519')"
+
+# From here on sshd logs at INFO: a reload (SIGHUP; sshd re-executes itself in place, keeping its pid).
+sshd_config INFO >"$node/sshd_config"
+m="$(mark)"
+kill -HUP "$sshd_pid"
+for _ in $(seq 100); do since "$m" | grep -q "Server listening on 127.0.0.1 port $NODE_PORT" && break; sleep 0.1; done
+since "$m" | grep -q "Server listening on 127.0.0.1 port $NODE_PORT" || die "sshd did not come back after SIGHUP:\n$(since "$m")"
+
+# --- measuring helpers -----------------------------------------------------------------------------------
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; } # user+system, all threads
+ticks_reaped() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'; } # + reaped children
+core_ticks() { # busy and total ticks of the server core, whoever used it
+  awk -v cpu="cpu$SERVER_CPU" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+sshd_settled() { # sshd's per-connection processes count once reaped: wait until none is left
+  for _ in $(seq 100); do [ -z "$(pgrep -P "$sshd_pid")" ] && return; sleep 0.05; done
+}
+declare -A SAMPLE
+sample() { # name: bastion, sshd, clients (this shell's reaped children) and core ticks now
+  local core; read -r -a core <<<"$(core_ticks)"
+  SAMPLE[$1]="$(ticks "$portcullis_pid") $(ticks_reaped "$sshd_pid") $(sed 's/^.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }') ${core[0]} ${core[1]} $(date +%s%N)"
+}
+delta() { # from, to -> "bastion_us=.. sshd_us=.. client_us=.. core_busy=.. core_total=.. wall_us=.."
+  echo "${SAMPLE[$1]} ${SAMPLE[$2]}" | awk -v t="$TICK_US" '{ printf "bastion_us=%d sshd_us=%d client_us=%d core_busy=%d core_total=%d wall_us=%d",
+    ($7 - $1) * t, ($8 - $2) * t, ($9 - $3) * t, $10 - $4, $11 - $5, ($12 - $6) / 1000 }'
+}
+
+jfr_start() { # phase: record the bastion JVM into PREFIX-phase.jfr
+  [ -n "${JFR:-}" ] || return 0
+  local file; file="$(readlink -f "$(dirname "$JFR")")/$(basename "$JFR")-$1.jfr"
+  "$JDK_BIN/jcmd" "$portcullis_pid" JFR.start "name=$1" settings=profile 'jdk.CPUTimeSample#enabled=true' \
+    'jdk.CPUTimeSample#throttle=1ms' "filename=$file" >/dev/null || die "jcmd could not start a JFR recording"
+}
+jfr_stop() { # phase
+  [ -n "${JFR:-}" ] || return 0
+  "$JDK_BIN/jcmd" "$portcullis_pid" JFR.stop "name=$1" >/dev/null || die "jcmd could not stop the JFR recording"
+}
+
+# --- 1. bulk transfer ------------------------------------------------------------------------------------
+wait_quiet
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "bulk: ${BULK_MIB} MiB, $BULK_RUNS runs per variant"
+head -c $((BULK_MIB * 1048576)) /dev/urandom >"$work/bulk.bin"
+{ printf 'Host *\n    Ciphers aes128-gcm@openssh.com\n'; cat "$work/ssh_config"; } >"$work/ssh_config_gcm"
+OUTER_MAC_OPTION=()
+[ "$OUTER_MAC" = "(AEAD)" ] || OUTER_MAC_OPTION=(-m "$OUTER_MAC")
+declare -A VARIANT_NAME
+VARIANTS=(direct direct_as_bastion bastion bastion_gcm)
+VARIANT_NAME[direct]="direct (ssh defaults)"
+VARIANT_NAME[direct_as_bastion]="direct, -c $OUTER_CIPHER${OUTER_MAC_OPTION[*]:+ -m $OUTER_MAC}"
+VARIANT_NAME[bastion]="bastion (ssh defaults)"
+VARIANT_NAME[bastion_gcm]="bastion, client Ciphers aes128-gcm"
+if [ "$OUTER_CIPHER" != aes128-gcm@openssh.com ]; then
+  VARIANTS=(direct direct_as_bastion direct_gcm bastion bastion_gcm)
+  VARIANT_NAME[direct_gcm]="direct, -c aes128-gcm@openssh.com"
+fi
+bulk_command() { # variant -> the ssh command in BULK_CMD
+  case "$1" in
+    direct) BULK_CMD=("${SSH[@]}" "${DIRECT[@]}") ;;
+    direct_as_bastion) BULK_CMD=("${SSH[@]}" -c "$OUTER_CIPHER" "${OUTER_MAC_OPTION[@]}" "${DIRECT[@]}") ;;
+    direct_gcm) BULK_CMD=("${SSH[@]}" -c aes128-gcm@openssh.com "${DIRECT[@]}") ;;
+    bastion) BULK_CMD=("${SSH[@]}" "${BASTION[@]}") ;;
+    bastion_gcm) BULK_CMD=(ssh -F "$work/ssh_config_gcm" "${SSH[@]:3}" "${BASTION[@]}") ;;
+  esac
+}
+# One unmeasured transfer through the bastion first: its relay path is still interpreted code before it.
+head -c $((64 * 1048576)) "$work/bulk.bin" | taskset -c "$CLIENT_CPU" "${SSH[@]}" "${BASTION[@]}" 'cat > /dev/null' \
+  || die "the warm-up transfer through the bastion failed"
+bulk_lines=""
+jfr_start bulk
+for run in $(seq "$BULK_RUNS"); do
+  order=("${VARIANTS[@]}")
+  if [ $((run % 2)) = 0 ]; then # every other run in reverse, so that drift over time hits all alike
+    order=(); for ((i = ${#VARIANTS[@]} - 1; i >= 0; i--)); do order+=("${VARIANTS[i]}"); done
+  fi
+  for variant in "${order[@]}"; do
+    bulk_command "$variant"
+    sample before
+    setsid nice -n "$NICE" taskset -c "$CLIENT_CPU" "${BULK_CMD[@]}" 'cat > /dev/null' <"$work/bulk.bin" \
+      2>"$work/bulk.err" &
+    client_pid="$!"
+    boost "$client_pid"
+    wait "$client_pid" || die "bulk $variant failed:\n$(cat "$work/bulk.err")"
+    sample ended
+    sshd_settled
+    sample after
+    wall="$(delta before ended | sed 's/.*wall_us=//')"
+    bulk_lines+="variant=$variant run=$run bytes=$((BULK_MIB * 1048576)) transfer_us=$wall $(delta before after)"$'\n'
+    log "bulk run $run $variant: $(awk -v b="$((BULK_MIB * 1048576))" -v w="$wall" 'BEGIN { printf "%.0f MiB/s", b / 1048576 / (w / 1e6) }')"
+  done
+done
+
+jfr_stop bulk
+
+# --- 2. new sessions per second -----------------------------------------------------------------------------
+run_slice() { # mode target seconds workers connections -> the generator's BENCH line plus server CPU
+  local answer line
+  sample before
+  answer="$(ask "run $1 $2 $3 $4 $5" '^BENCH')"
+  line="$(grep '^BENCH ' <<<"$answer")" || die "run $1 $2 failed:\n$answer\n$(tail -20 "$work/gen.err")"
+  sshd_settled
+  sample after
+  [[ "$line" == *" failures=0 "* ]] || die "sessions failed; the run is invalid:\n$line\n$(tail -20 "$work/gen.err")"
+  echo "$line $(delta before after)"
+}
+warm_total=0
+count_total() { sed -n 's/.* sessions_total=\([0-9]*\).*/\1/p' <<<"$1"; }
+wait_quiet
+log "sessions: warm-up ${WARMUP}s through the bastion (new connections), then $((WARMUP / 2))s of channels"
+line="$(run_slice connect bastion "$WARMUP" "$WORKERS" 0)"; warm_total=$((warm_total + $(count_total "$line")))
+line="$(run_slice channel bastion "$((WARMUP / 2))" "$CHANNEL_WORKERS" "$CHANNEL_CONNECTIONS")"
+warm_total=$((warm_total + $(count_total "$line")))
+run_slice connect direct 3 "$WORKERS" 0 >/dev/null
+run_slice channel direct 3 "$CHANNEL_WORKERS" "$CHANNEL_CONNECTIONS" >/dev/null
+session_lines=""
+for mode in connect channel; do
+  jfr_start "$mode"
+  for round in $(seq "$ROUNDS"); do
+    order="direct bastion"; [ $((round % 2)) = 0 ] && order="bastion direct"
+    for target in $order; do
+      wait_quiet
+      log "sessions: $mode $target round $round/$ROUNDS, ${SLICE}s"
+      if [ "$mode" = connect ]; then
+        session_lines+="$(run_slice connect "$target" "$SLICE" "$WORKERS" 0)"$'\n'
+      else
+        session_lines+="$(run_slice channel "$target" "$SLICE" "$CHANNEL_WORKERS" "$CHANNEL_CONNECTIONS")"$'\n'
+      fi
+    done
+  done
+  jfr_stop "$mode"
+done
+echo quit >&7
+wait "$gen_pid" || true
+gen_pid=""
+
+# Every session counted through the bastion must have ended in the audit log (exec sessions, exit 0).
+sleep 1
+counted="$(printf '%s\n' "$session_lines" | awk '/target=bastion/ { for (i = 1; i <= NF; i++) if ($i ~ /^sessions_total=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }')"
+counted=$((counted + warm_total))
+audited="$(grep '"type":"session.end"' "$work/portcullis-data/audit.jsonl" | grep -c '"kind":"exec".*"exit_status":"0"\|"exit_status":"0".*"kind":"exec"' || true)"
+[ "$audited" -ge "$counted" ] || die "audit.jsonl holds $audited session.end events of exec sessions for $counted sessions counted"
+log "checked: audit.jsonl holds $audited session.end events of exec sessions (exit 0) for the $counted counted through the bastion"
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s' "$bulk_lines" >"$work/bulk.lines"
+printf '%s' "$session_lines" >"$work/session.lines"
+
+# --- report ----------------------------------------------------------------------------------------------
+awk -v bulk="$bulk_lines" -v sessions="$session_lines" -v mib="$BULK_MIB" -v runs="$BULK_RUNS" \
+    -v slice="$SLICE" -v rounds="$ROUNDS" -v workers="$WORKERS" -v cworkers="$CHANNEL_WORKERS" \
+    -v cconns="$CHANNEL_CONNECTIONS" -v warmup="$WARMUP" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" -v nv="$NICE" \
+    -v jvm="$JVM_FLAGS" -v load_start="$load_start" -v load_end="$load_end" -v waited="$waited_total" \
+    -v target_bulk="$TARGET_BULK" -v target_sessions="$TARGET_SESSIONS" -v audited="$audited" -v counted="$counted" \
+    -v names="$(for v in "${VARIANTS[@]}"; do printf '%s=%s|' "$v" "${VARIANT_NAME[$v]}"; done)" \
+    -v order="${VARIANTS[*]}" -v sshd_version="$(ssh -V 2>&1 | cut -d, -f1)" \
+    -v hop_direct="$HOP_DIRECT" -v hop_outer="$HOP_OUTER" -v hop_inner="$HOP_INNER" -v hop_up="$HOP_UPSTREAM" \
+    -v gen_direct="$HOP_GEN_DIRECT" -v gen_outer="$HOP_GEN_OUTER" -v gen_inner="$HOP_GEN_INNER" \
+    -v gen_up="$HOP_GEN_UPSTREAM" -v kexcost="$KEX_COST" '
+function median(list,    a, n, i, j, x) {
+  n = split(list, a, " ")
+  for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > x + 0; j--) a[j + 1] = a[j]; a[j + 1] = x }
+  return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function fields(line, f,    parts, i, kv) {
+  delete f
+  split(line, parts, " ")
+  for (i in parts) if (split(parts[i], kv, "=") == 2) f[kv[1]] = kv[2]
+}
+BEGIN {
+  n = split(names, pairs, "|")
+  for (i = 1; i <= n; i++) if (split(pairs[i], kv, "=") >= 2) name[kv[1]] = substr(pairs[i], length(kv[1]) + 2)
+  # Bulk: MiB/s per run (median), CPU per MiB from the totals.
+  n = split(bulk, rows, "\n")
+  for (r = 1; r <= n; r++) {
+    if (rows[r] == "") continue
+    fields(rows[r], f); v = f["variant"]
+    rate[v] = rate[v] " " (f["bytes"] / 1048576) / (f["transfer_us"] / 1e6)
+    B_mib[v] += f["bytes"] / 1048576; B_bastion[v] += f["bastion_us"]; B_sshd[v] += f["sshd_us"]; B_client[v] += f["client_us"]
+    B_busy[v] += f["core_busy"]; B_total[v] += f["core_total"]
+  }
+  printf "\nSSH bastion (Portcullis, recording on) vs direct OpenSSH sshd, one run\n"
+  printf "servers (Portcullis JVM, %s sshd) on CPU %s, clients on CPU %s, nice %s; load average %s at start, %s at end;\n",
+    sshd_version, scpu, ccpu, nv, load_start, load_end
+  printf "waited %ds for other benchmarks. Portcullis JVM: %s\n", waited, jvm
+  printf "\nalgorithms each hop negotiated (kex, cipher, MAC):\n"
+  printf "  ssh -> sshd (direct)                      %s\n", hop_direct
+  printf "  ssh -> bastion (outer hop: the jump)      %s\n", hop_outer
+  printf "  ssh -> bastion (inner hop: the session)   %s\n", hop_inner
+  printf "  bastion -> sshd (node hop)                %s\n", hop_up
+  printf "  load generator -> sshd                    %s\n", gen_direct
+  printf "  load generator -> bastion (outer, inner)  %s; %s\n", gen_outer, gen_inner
+  printf "  bastion -> sshd (generator sessions)      %s\n", gen_up
+  printf "key exchange CPU in this JVM (BouncyCastle KEMs as MINA uses them, JDK X25519):\n"
+  m = split(kexcost, kl, "\n"); for (i = 1; i <= m; i++) if (kl[i] ~ /^KEX /) printf "  %s\n", substr(kl[i], 5)
+
+  printf "\n1. Bulk: %d MiB from /dev/urandom through ssh ... '\''cat > /dev/null'\'' (OpenSSH ssh), median of %d runs\n", mib, runs
+  printf "%-44s %8s %14s %15s %12s %7s\n", "variant", "MiB/s", "client ms/MiB", "bastion ms/MiB", "sshd ms/MiB", "CPU " scpu " %"
+  nv2 = split(order, vs, " ")
+  for (i = 1; i <= nv2; i++) {
+    v = vs[i]; med[v] = median(rate[v])
+    printf "%-44s %8.0f %14.2f %15.2f %12.2f %6.0f%%\n", name[v], med[v], B_client[v] / 1000 / B_mib[v],
+      B_bastion[v] / 1000 / B_mib[v], B_sshd[v] / 1000 / B_mib[v], 100 * B_busy[v] / B_total[v]
+  }
+  printf "MiB/s per run:"; for (i = 1; i <= nv2; i++) printf " %s:%s;", vs[i], rate[vs[i]]; printf "\n"
+
+  # Sessions: rate over the full-concurrency windows; CPU per session over every session (drain included).
+  n = split(sessions, rows, "\n")
+  for (r = 1; r <= n; r++) {
+    if (rows[r] == "") continue
+    fields(rows[r], f); k = f["mode"] " " f["target"]
+    S_n[k] += f["sessions"]; S_win[k] += f["window_us"]; S_all[k] += f["sessions_total"]
+    S_bastion[k] += f["bastion_us"]; S_sshd[k] += f["sshd_us"]; S_gen[k] += f["client_cpu_us"]
+    S_busy[k] += f["core_busy"]; S_total[k] += f["core_total"]
+    S_p50[k] = S_p50[k] " " f["p50_us"]; S_p99[k] = S_p99[k] " " f["p99_us"]
+    S_slices[k] = S_slices[k] sprintf(" %.0f", f["sessions"] / (f["window_us"] / 1e6))
+  }
+  printf "\n2. New sessions running `true`: load generator bench/BastionLoad.java (MINA SSHD client), %d slices of %ds per line\n", rounds, slice
+  printf "   connect: a new connection per session, %d workers; channel: a new session channel per session on %d connections, %d workers\n",
+    workers, cconns, cworkers
+  printf "%-16s %10s %7s %7s %15s %12s %17s %7s\n", "mode, target", "sessions/s", "p50 ms", "p99 ms", "bastion ms/sess", "sshd ms/sess",
+    "generator ms/sess", "CPU " scpu " %"
+  split("connect direct|connect bastion|channel direct|channel bastion", keys, "|")
+  for (i = 1; i <= 4; i++) {
+    k = keys[i]; if (!(k in S_n)) continue
+    S_rate[k] = S_n[k] / (S_win[k] / 1e6)
+    printf "%-16s %10.1f %7.1f %7.1f %15.2f %12.2f %17.2f %6.0f%%\n", k, S_rate[k], median(S_p50[k]) / 1000, median(S_p99[k]) / 1000,
+      S_bastion[k] / 1000 / S_all[k], S_sshd[k] / 1000 / S_all[k], S_gen[k] / 1000 / S_all[k], 100 * S_busy[k] / S_total[k]
+  }
+  printf "sessions/s per slice:"; for (i = 1; i <= 4; i++) printf " %s:%s;", keys[i], S_slices[keys[i]]; printf "\n"
+  printf "(ms/sess: CPU per session from /proc: the bastion JVM; sshd with its per-connection processes; CPU %s %%: how busy\n" \
+    " the server core was, with anything)\n", scpu
+
+  bulk_ratio = med["bastion"] / med["direct"]
+  printf "\nSUMMARY\n"
+  printf "bulk          bastion / direct = %.2fx (%.0f vs %.0f MiB/s); target >= %.2fx: %s\n", bulk_ratio, med["bastion"],
+    med["direct"], target_bulk, (bulk_ratio >= target_bulk) ? "met" : "NOT met"
+  printf "              bastion / direct with the cipher the bastion'\''s client hops use = %.2fx\n", med["bastion"] / med["direct_as_bastion"]
+  printf "              bastion with client Ciphers aes128-gcm / direct = %.2fx\n", med["bastion_gcm"] / med["direct"]
+  c = "connect bastion"; d = "connect direct"; cb = "channel bastion"; cd = "channel direct"
+  printf "sessions/s    new connections: bastion %.1f, direct %.1f, ratio %.2fx; target >= %d through the bastion: %s\n",
+    S_rate[c], S_rate[d], S_rate[c] / S_rate[d], target_sessions, (S_rate[c] >= target_sessions) ? "met" : "NOT met"
+  printf "              new channels on open connections: bastion %.1f, direct %.1f, ratio %.2fx\n", S_rate[cb], S_rate[cd],
+    S_rate[cb] / S_rate[cd]
+  printf "bastion CPU   %.1f ms per new connection (one core: at most %.0f/s with nothing else on it), %.1f ms per new channel (%.0f/s)\n",
+    S_bastion[c] / 1000 / S_all[c], 1e6 / (S_bastion[c] / S_all[c]), S_bastion[cb] / 1000 / S_all[cb], 1e6 / (S_bastion[cb] / S_all[cb])
+  printf "sshd CPU      %.1f ms per new connection, %.1f ms per new channel (it shares CPU %s with the bastion)\n",
+    S_sshd[d] / 1000 / S_all[d], S_sshd[cd] / 1000 / S_all[cd], scpu
+  printf "every check passed, no session failed; audit.jsonl holds %d session.end events of exec sessions for %d counted\n", audited, counted
+}'
+
+# --- profile ---------------------------------------------------------------------------------------------
+profile() { # phase, what it measured
+  local file; file="$(readlink -f "$(dirname "$JFR")")/$(basename "$JFR")-$1.jfr"
+  "$JDK_BIN/jfr" print --events jdk.CPUTimeSample --stack-depth 96 "$file" | awk -v title="$2" -v file="$file" '
+function flush(    cat, leafy) {
+  if (depth == 0) return
+  samples++; leaf[frame[1]]++
+  leafy = frame[1]
+  # The first rule that matches names the work a sample was part of (the leaf for socket I/O, else the stack).
+  if (leafy ~ /^sun\.nio\.ch\.(SocketDispatcher|IOUtil|EPoll|UnixDispatcher)/) cat = "socket I/O and epoll (kernel)"
+  else if (stack ~ /ntruprime|SNTRUP761/) cat = "key exchange: sntrup761x25519 (BouncyCastle, Java)"
+  else if (stack ~ /Upstream\.certifiedKey|issueUser/) cat = "minting the 2-minute certificate for the node hop"
+  else if (stack ~ /SshSessions\.|StoreSessionLedger/) cat = "session records (ssh-sessions in SQLite)"
+  else if (stack ~ /AuditLog|SessionAudit|AuditEventJson/) cat = "audit events (SQLite + audit.jsonl)"
+  else if (stack ~ /NodeLogins|SshUsers|PolicySnapshot|OuterAuthenticator|InnerAuthenticator|JumpChannel\.doInit/) cat = "authorization (user lookup in SQLite, policy, logins)"
+  else if (stack ~ /Recording|Recorder|LiveCast|CastLines/) cat = "recording"
+  else if (stack ~ /org\.apache\.sshd\.(common|client|server)\.kex\.|X25519|rfc7748/) cat = "key exchange: X25519/ECDH, key derivation, host key signature"
+  else if (stack ~ /Ed25519|eddsa/) cat = "Ed25519 signatures (user authentication, certificates)"
+  else if (stack ~ /com\.sun\.crypto|sun\.security\.provider\.(SHA|Digest)|javax\.crypto|BaseCipher|BaseMac|BaseGCMCipher|BaseCTRCipher/) cat = "ciphers and MACs (packet encryption, decryption)"
+  else if (stack ~ /org\.apache\.sshd|dev\.portcullis\.bastion/) cat = "MINA SSH: packets, channels, windows, relay, buffers"
+  else cat = "other: JVM, GC, JIT, logging"
+  work[cat]++
+  depth = 0; stack = ""
+}
+/^  stackTrace = \[/ { inside = 1; depth = 0; stack = ""; next }
+inside && /^  \]/ { inside = 0; flush(); next }
+inside && !/^ *\.\.\.$/ { line = $0; sub(/^ +/, "", line); sub(/ +line: .*$/, "", line); frame[++depth] = line; stack = stack " " line }
+END {
+  if (samples == 0) { print "JFR: no CPU-time samples in " file; exit }
+  printf "\nJFR CPU-time profile of the bastion JVM during %s (%d samples, %s)\n", title, samples, file
+  print "where the CPU time went:"
+  n = 0; for (k in work) keys[++n] = k
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (work[keys[j]] > work[keys[i]]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
+  for (i = 1; i <= n; i++) printf "  %5.1f%%  %s\n", 100 * work[keys[i]] / samples, keys[i]
+  print "hottest frames (leaf):"
+  n = 0; for (k in leaf) lk[++n] = k
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (leaf[lk[j]] > leaf[lk[i]]) { t = lk[i]; lk[i] = lk[j]; lk[j] = t }
+  for (i = 1; i <= n && i <= 15; i++) printf "  %5.1f%%  %s\n", 100 * leaf[lk[i]] / samples, lk[i]
+}'
+}
+[ -n "${JFR:-}" ] || exit 0
+profile bulk "the bulk runs (all variants; only the bastion ones go through it)"
+profile connect "the measured slices of new connections (both targets; only the bastion ones go through it)"
+profile channel "the measured slices of new channels (both targets; only the bastion ones go through it)"
