@@ -55,10 +55,11 @@ import org.apache.sshd.core.CoreModuleProperties;
  * <ul>
  *   <li>{@code check}: one session each way; prints {@code HOP ...} lines with the algorithms every hop
  *       negotiated, then {@code OK};
+ *   <li>{@code open TARGET CONNECTIONS} and {@code close}: the connections {@code run channel} uses;
  *   <li>{@code run MODE TARGET SECONDS WORKERS CONNECTIONS}: MODE {@code connect} opens a new connection per
  *       session (through the bastion: a new bastion connection, a direct-tcpip jump and a new inner connection,
- *       as {@code ssh -J} does), MODE {@code channel} opens a new session channel per session on CONNECTIONS
- *       connections made beforehand (as OpenSSH's ControlMaster does); TARGET is {@code direct} or {@code bastion};
+ *       as {@code ssh -J} does), MODE {@code channel} opens a new session channel per session on the CONNECTIONS
+ *       connections opened before (as OpenSSH's ControlMaster does); TARGET is {@code direct} or {@code bastion};
  *       prints one {@code BENCH ...} line;
  *   <li>{@code kex-cost}: what one key exchange costs this JVM on each side, per method MINA takes (BouncyCastle's
  *       post-quantum KEMs, the JDK's X25519); prints {@code KEX ...} lines;
@@ -77,6 +78,8 @@ public final class BastionLoad {
   private final int nodePort;
   private final int bastionPort;
   private final AtomicLong failuresShown = new AtomicLong();
+  private final List<Connection> opened = new ArrayList<>();
+  private String openedTarget;
 
   private BastionLoad(BenchClient client, KeyPair identity, String login, String node, int nodePort, int bastionPort) {
     this.client = client;
@@ -109,6 +112,11 @@ public final class BastionLoad {
           switch (words[0]) {
             case "check" -> load.check();
             case "kex-cost" -> kexCost();
+            case "open" -> load.open(words[1], Integer.parseInt(words[2]));
+            case "close" -> {
+              load.close();
+              System.out.println("CLOSED");
+            }
             case "run" -> load.run(words[1], words[2], Integer.parseInt(words[3]), Integer.parseInt(words[4]),
                 Integer.parseInt(words[5]));
             case "quit" -> {
@@ -269,6 +277,22 @@ public final class BastionLoad {
         + " mac=" + session.getNegotiatedKexParameter(KexProposalOption.C2SMAC);
   }
 
+  /** Opens the connections that {@code run channel} then uses, so that their setup is not part of a slice. */
+  private void open(String target, int connections) throws IOException {
+    close();
+    for (int i = 0; i < connections; i++) {
+      opened.add(connect(target));
+    }
+    openedTarget = target;
+    System.out.println("OPENED " + connections + " " + target);
+  }
+
+  private void close() {
+    opened.forEach(Connection::close);
+    opened.clear();
+    openedTarget = null;
+  }
+
   private void run(String mode, String target, int seconds, int workers, int connections) throws Exception {
     if (!mode.equals("connect") && !mode.equals("channel")) {
       throw new IllegalArgumentException("mode: " + mode + " (expected: connect or channel)");
@@ -276,11 +300,13 @@ public final class BastionLoad {
     if (!target.equals("direct") && !target.equals("bastion")) {
       throw new IllegalArgumentException("target: " + target + " (expected: direct or bastion)");
     }
-    List<Connection> shared = new ArrayList<>();
+    List<Connection> shared = List.of();
     if (mode.equals("channel")) {
-      for (int i = 0; i < connections; i++) {
-        shared.add(connect(target));
+      if (opened.size() != connections || !target.equals(openedTarget)) {
+        throw new IllegalStateException("channel mode needs 'open " + target + " " + connections + "' first (open: "
+            + opened.size() + " to " + openedTarget + ")");
       }
+      shared = List.copyOf(opened);
     }
     long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
@@ -337,7 +363,6 @@ public final class BastionLoad {
     done.await();
     long elapsed = System.nanoTime() - start;
     long cpu = processCpuNanos() - cpuBefore;
-    shared.forEach(Connection::close);
     long[] inWindow = results.stream().filter(r -> r[0] <= deadline).mapToLong(r -> r[1]).sorted().toArray();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("mode", mode);

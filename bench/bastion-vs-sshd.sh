@@ -23,8 +23,10 @@
 #    connection plus a jump and a new inner connection, as ssh -J does); and new session channels per second
 #    on CHANNEL_CONNECTIONS established connections (as ssh's ControlMaster does; each channel is still a new
 #    session that the bastion authorizes, audits and relays to a new channel on the node). Slices of SLICE
-#    seconds in ABBA order per round after a warm-up; CPU per session of the bastion JVM and of sshd (with
-#    its per-connection children) from /proc; p50/p99 are medians of the slices' own percentiles.
+#    seconds in ABBA order per round after a warm-up (channel-mode connections are made before a slice and
+#    closed after it); CPU per session of the bastion JVM and of sshd (its whole process tree) from /proc;
+#    sessions/s and p50/p99 count the sessions that ended within the slices; p50/p99 are medians of the
+#    slices' own percentiles.
 # A run is invalid (exit 1) if a check fails, any session fails, or the audit log holds fewer session.end
 # events for exec sessions than sessions were counted through the bastion.
 #
@@ -437,7 +439,14 @@ since "$m" | grep -q "Server listening on 127.0.0.1 port $NODE_PORT" || die "ssh
 # --- measuring helpers -----------------------------------------------------------------------------------
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; } # user+system, all threads
-ticks_reaped() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'; } # + reaped children
+tree_ticks() { # pid: CPU ticks of the process and its live descendants, with everything each of them reaped
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+    { pid = $1; rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
+      parent[pid] = f[2]; own[pid] = f[12] + f[13] + f[14] + f[15] }
+    END { inside[root] = 1; total = own[root]
+      do { more = 0; for (p in parent) if (!(p in inside) && (parent[p] in inside)) { inside[p] = 1; total += own[p]; more = 1 } } while (more)
+      print total + 0 }'
+}
 core_ticks() { # busy and total ticks of the server core, whoever used it
   awk -v cpu="cpu$SERVER_CPU" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
@@ -447,7 +456,7 @@ sshd_settled() { # sshd's per-connection processes count once reaped: wait until
 declare -A SAMPLE
 sample() { # name: bastion, sshd, clients (this shell's reaped children) and core ticks now
   local core; read -r -a core <<<"$(core_ticks)"
-  SAMPLE[$1]="$(ticks "$portcullis_pid") $(ticks_reaped "$sshd_pid") $(sed 's/^.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }') ${core[0]} ${core[1]} $(date +%s%N)"
+  SAMPLE[$1]="$(ticks "$portcullis_pid") $(tree_ticks "$sshd_pid") $(sed 's/^.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }') ${core[0]} ${core[1]} $(date +%s%N)"
 }
 delta() { # from, to -> "bastion_us=.. sshd_us=.. client_us=.. core_busy=.. core_total=.. wall_us=.."
   echo "${SAMPLE[$1]} ${SAMPLE[$2]}" | awk -v t="$TICK_US" '{ printf "bastion_us=%d sshd_us=%d client_us=%d core_busy=%d core_total=%d wall_us=%d",
@@ -524,11 +533,16 @@ jfr_stop bulk
 # --- 2. new sessions per second -----------------------------------------------------------------------------
 run_slice() { # mode target seconds workers connections -> the generator's BENCH line plus server CPU
   local answer line
+  if [ "$1" = channel ]; then # the connections are made before the slice and closed after it
+    answer="$(ask "open $2 $5" '^OPENED')"
+    grep -q '^OPENED' <<<"$answer" || die "could not open $5 connections to $2:\n$answer\n$(tail -20 "$work/gen.err")"
+  fi
   sample before
   answer="$(ask "run $1 $2 $3 $4 $5" '^BENCH')"
   line="$(grep '^BENCH ' <<<"$answer")" || die "run $1 $2 failed:\n$answer\n$(tail -20 "$work/gen.err")"
-  sshd_settled
+  [ "$1" = channel ] || sshd_settled
   sample after
+  [ "$1" != channel ] || ask close '^CLOSED' >/dev/null
   [[ "$line" == *" failures=0 "* ]] || die "sessions failed; the run is invalid:\n$line\n$(tail -20 "$work/gen.err")"
   echo "$line $(delta before after)"
 }
@@ -655,7 +669,7 @@ BEGIN {
       S_bastion[k] / 1000 / S_all[k], S_sshd[k] / 1000 / S_all[k], S_gen[k] / 1000 / S_all[k], 100 * S_busy[k] / S_total[k]
   }
   printf "sessions/s per slice:"; for (i = 1; i <= 4; i++) printf " %s:%s;", keys[i], S_slices[keys[i]]; printf "\n"
-  printf "(ms/sess: CPU per session from /proc: the bastion JVM; sshd with its per-connection processes; CPU %s %%: how busy\n" \
+  printf "(ms/sess: CPU per session from /proc: the bastion JVM; sshd and all its processes; CPU %s %%: how busy\n" \
     " the server core was, with anything)\n", scpu
 
   bulk_ratio = med["bastion"] / med["direct"]
