@@ -17,7 +17,9 @@
 # What is measured (servers on SERVER_CPU, clients on CLIENT_CPU, each in its own session at nice NICE):
 # 1. Bulk: BULK_MIB MiB from /dev/urandom through `ssh ... 'cat > /dev/null' < file`, real OpenSSH ssh,
 #    BULK_RUNS times per variant in rotating order, median MiB/s; the ciphers every hop negotiated are read
-#    from ssh -v and from sshd's debug log.
+#    from ssh -v and from sshd's debug log. Then terminal output through a recorded PTY session (ssh -tt, the
+#    node prints PTY_MIB MiB of zeros as base64), PTY_RUNS times each way: the bulk runs are exec sessions,
+#    which the bastion relays and audits but does not record.
 # 2. New sessions per second: bench/BastionLoad.java (Apache MINA SSHD's client, closed loop, WORKERS
 #    workers) opening a NEW connection per session that runs `true` (through the bastion: a new bastion
 #    connection plus a jump and a new inner connection, as ssh -J does); and new session channels per second
@@ -31,7 +33,7 @@
 # events for exec sessions than sessions were counted through the bastion.
 #
 # Usage: bench/bastion-vs-sshd.sh            (as root: it adds a throwaway account and runs sshd)
-# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS=16
+# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 PTY_MIB=32 PTY_RUNS=3 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS=16
 #   CHANNEL_CONNECTIONS=2 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
@@ -48,6 +50,8 @@ set -euo pipefail
 
 BULK_MIB="${BULK_MIB:-256}"
 BULK_RUNS="${BULK_RUNS:-5}"
+PTY_MIB="${PTY_MIB:-32}"               # zeros, base64-encoded on the node: 4/3 as many bytes of terminal output
+PTY_RUNS="${PTY_RUNS:-3}"
 WARMUP="${WARMUP:-20}"                 # seconds of bastion sessions before measuring: C2 compiles MINA's paths
 SLICE="${SLICE:-6}"                    # seconds per measured slice ...
 ROUNDS="${ROUNDS:-2}"                  # ... in this many ABBA rounds per mode (4 slices per path and mode)
@@ -528,6 +532,37 @@ for run in $(seq "$BULK_RUNS"); do
   done
 done
 
+# --- 1b. terminal output in a recorded PTY session -------------------------------------------------------
+# `cat > /dev/null` is an exec session, relayed but not recorded. Here the node prints base64 text to a PTY
+# (ssh -tt), which the bastion records (asciicast, sealed with gzip when the session ends).
+pty_bytes=$(((PTY_MIB * 1048576 + 2) / 3 * 4))
+recordings_before="$(find "$work/portcullis-data/recordings" -name '*.cast*' 2>/dev/null | wc -l)"
+pty_lines=""
+for run in $(seq "$PTY_RUNS"); do
+  order="direct bastion"; [ $((run % 2)) = 0 ] && order="bastion direct"
+  for target in $order; do
+    if [ "$target" = direct ]; then dest=("${DIRECT[@]}"); else dest=("${BASTION[@]}"); fi
+    sample before
+    setsid nice -n "$NICE" taskset -c "$CLIENT_CPU" "${SSH[@]}" -tt "${dest[@]}" \
+      "head -c $((PTY_MIB * 1048576)) /dev/zero | base64 -w 0" </dev/null >"$work/pty.out" 2>"$work/pty.err" &
+    client_pid="$!"
+    boost "$client_pid"
+    wait "$client_pid" || die "PTY output $target failed:\n$(cat "$work/pty.err")"
+    sample ended
+    sshd_settled
+    sample after
+    got="$(wc -c <"$work/pty.out")"
+    [ "$got" -ge "$pty_bytes" ] || die "PTY output $target: $got bytes arrived (expected: $pty_bytes)"
+    wall="$(delta before ended | sed 's/.*wall_us=//')"
+    pty_lines+="target=$target run=$run bytes=$got transfer_us=$wall $(delta before after)"$'\n'
+    log "PTY run $run $target: $(awk -v b="$got" -v w="$wall" 'BEGIN { printf "%.0f MB/s", b / 1e6 / (w / 1e6) }')"
+  done
+done
+sleep 1 # the bastion seals each recording after its session ends
+recordings="$(($(find "$work/portcullis-data/recordings" -name '*.cast*' | wc -l) - recordings_before))"
+[ "$recordings" -ge "$PTY_RUNS" ] || die "$recordings recordings for $PTY_RUNS recorded PTY sessions"
+log "checked: $recordings new recordings for the $PTY_RUNS PTY sessions through the bastion"
+
 jfr_stop bulk
 
 # --- 2. new sessions per second -----------------------------------------------------------------------------
@@ -586,9 +621,11 @@ log "checked: audit.jsonl holds $audited session.end events of exec sessions (ex
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s' "$bulk_lines" >"$work/bulk.lines"
 printf '%s' "$session_lines" >"$work/session.lines"
+printf '%s' "$pty_lines" >"$work/pty.lines"
 
 # --- report ----------------------------------------------------------------------------------------------
 awk -v bulk="$bulk_lines" -v sessions="$session_lines" -v mib="$BULK_MIB" -v runs="$BULK_RUNS" \
+    -v pty="$pty_lines" -v ptymib="$PTY_MIB" -v pruns="$PTY_RUNS" \
     -v slice="$SLICE" -v rounds="$ROUNDS" -v workers="$WORKERS" -v cworkers="$CHANNEL_WORKERS" \
     -v cconns="$CHANNEL_CONNECTIONS" -v warmup="$WARMUP" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" -v nv="$NICE" \
     -v jvm="$JVM_FLAGS" -v load_start="$load_start" -v load_end="$load_end" -v waited="$waited_total" \
@@ -644,6 +681,23 @@ BEGIN {
       B_bastion[v] / 1000 / B_mib[v], B_sshd[v] / 1000 / B_mib[v], 100 * B_busy[v] / B_total[v]
   }
   printf "MiB/s per run:"; for (i = 1; i <= nv2; i++) printf " %s:%s;", vs[i], rate[vs[i]]; printf "\n"
+  n = split(pty, rows, "\n")
+  for (r = 1; r <= n; r++) {
+    if (rows[r] == "") continue
+    fields(rows[r], f); v = f["target"]
+    P_rate[v] = P_rate[v] " " (f["bytes"] / 1e6) / (f["transfer_us"] / 1e6)
+    P_mb[v] += f["bytes"] / 1e6; P_bastion[v] += f["bastion_us"]; P_sshd[v] += f["sshd_us"]; P_client[v] += f["client_us"]
+    P_busy[v] += f["core_busy"]; P_total[v] += f["core_total"]
+  }
+  printf "\n   Terminal output through a PTY (ssh -tt), %d MiB of zeros as base64 (%.1f MB), recorded by the bastion; median of %d runs\n",
+    ptymib, P_mb["direct"] / pruns, pruns
+  printf "%-44s %8s %14s %15s %12s %7s\n", "target", "MB/s", "client ms/MB", "bastion ms/MB", "sshd ms/MB", "CPU " scpu " %"
+  split("direct bastion", pt, " ")
+  for (i = 1; i <= 2; i++) {
+    v = pt[i]; P_med[v] = median(P_rate[v])
+    printf "%-44s %8.0f %14.2f %15.2f %12.2f %6.0f%%\n", v (v == "bastion" ? " (recorded)" : ""), P_med[v],
+      P_client[v] / 1000 / P_mb[v], P_bastion[v] / 1000 / P_mb[v], P_sshd[v] / 1000 / P_mb[v], 100 * P_busy[v] / P_total[v]
+  }
 
   # Sessions: rate over the full-concurrency windows; CPU per session over every session (drain included).
   n = split(sessions, rows, "\n")
@@ -678,6 +732,8 @@ BEGIN {
     med["direct"], target_bulk, (bulk_ratio >= target_bulk) ? "met" : "NOT met"
   printf "              bastion / direct with the cipher the bastion'\''s client hops use = %.2fx\n", med["bastion"] / med["direct_as_bastion"]
   printf "              bastion with client Ciphers aes128-gcm / direct = %.2fx\n", med["bastion_gcm"] / med["direct"]
+  printf "PTY output    bastion (recorded) / direct = %.2fx (%.0f vs %.0f MB/s)\n", P_med["bastion"] / P_med["direct"],
+    P_med["bastion"], P_med["direct"]
   c = "connect bastion"; d = "connect direct"; cb = "channel bastion"; cd = "channel direct"
   printf "sessions/s    new connections: bastion %.1f, direct %.1f, ratio %.2fx; target >= %d through the bastion: %s\n",
     S_rate[c], S_rate[d], S_rate[c] / S_rate[d], target_sessions, (S_rate[c] >= target_sessions) ? "met" : "NOT met"
@@ -731,6 +787,6 @@ END {
 }'
 }
 [ -n "${JFR:-}" ] || exit 0
-profile bulk "the bulk runs (all variants; only the bastion ones go through it)"
+profile bulk "the bulk and PTY runs (all variants; only the bastion ones go through it)"
 profile connect "the measured slices of new connections (both targets; only the bastion ones go through it)"
 profile channel "the measured slices of new channels (both targets; only the bastion ones go through it)"
