@@ -33,8 +33,8 @@
 # events for exec sessions than sessions were counted through the bastion.
 #
 # Usage: bench/bastion-vs-sshd.sh            (as root: it adds a throwaway account and runs sshd)
-# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 PTY_MIB=32 PTY_RUNS=3 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS=16
-#   CHANNEL_CONNECTIONS=2 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
+# Knobs (environment): BULK_MIB=256 BULK_RUNS=5 PTY_MIB=32 PTY_RUNS=3 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS=32
+#   CHANNEL_CONNECTIONS=4 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
 #   NODE_KEX (sshd's KexAlgorithms, e.g. curve25519-sha256: what the bastion's node hop would cost with another
@@ -57,8 +57,8 @@ SLICE="${SLICE:-6}"                    # seconds per measured slice ...
 ROUNDS="${ROUNDS:-2}"                  # ... in this many ABBA rounds per mode (4 slices per path and mode)
 WORKERS="${WORKERS:-8}"                # closed-loop workers, new connection per session (both servers are CPU-bound
                                        # at 8; more only lengthens the queue and the drain after each slice)
-CHANNEL_WORKERS="${CHANNEL_WORKERS:-16}"
-CHANNEL_CONNECTIONS="${CHANNEL_CONNECTIONS:-2}"
+CHANNEL_WORKERS="${CHANNEL_WORKERS:-32}"        # each new channel through the bastion waits for its audit events and
+CHANNEL_CONNECTIONS="${CHANNEL_CONNECTIONS:-4}"  # session record to be durable: 16 left the core a quarter idle
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 TARGET_BULK="${TARGET_BULK:-0.8}"
