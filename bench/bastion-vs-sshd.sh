@@ -311,7 +311,9 @@ portcullis node join --token "$TOKEN" --proxy "https://127.0.0.1:$PORT" --insecu
 dropin="$node/etc/sshd_config.d/50-portcullis.conf"
 HOST_CERT="$(awk '$1 == "HostCertificate" { print $2 }' "$dropin")"
 USER_CA="$(awk '$1 == "TrustedUserCAKeys" { print $2 }' "$dropin")"
-[ -s "$HOST_CERT" ] && [ -s "$USER_CA" ] || die "join wrote no host certificate or user CA file:\n$(cat "$dropin")"
+if [ ! -s "$HOST_CERT" ] || [ ! -s "$USER_CA" ]; then
+  die "join wrote no host certificate or user CA file:\n$(cat "$dropin")"
+fi
 echo "$LOGIN" >"$node/principals/$LOGIN"
 chmod -R go-w "$node"
 sshd_config() { # log level
@@ -363,8 +365,10 @@ BASTION=("$LOGIN@$NODE")
 log "setup: Portcullis https 127.0.0.1:$PORT, bastion 127.0.0.1:$BASTION_PORT, node $NODE sshd 127.0.0.1:$NODE_PORT, login $LOGIN"
 
 # --- checks: both ways work, transfers arrive intact, refusals hold ------------------------------------------
+# shellcheck disable=SC2016 # expanded by the node's shell
 seen="$("${SSH[@]}" "${DIRECT[@]}" 'echo direct-$((6*7)) $(id -un)' 2>&1)" || die "direct ssh failed:\n$seen"
 [ "$seen" = "direct-42 $LOGIN" ] || die "direct ssh printed: $seen"
+# shellcheck disable=SC2016 # expanded by the node's shell
 seen="$("${SSH[@]}" "${BASTION[@]}" 'echo bastion-$((6*7)) $(id -un)' 2>&1)" || die "ssh through the bastion failed:\n$seen"
 [ "$seen" = "bastion-42 $LOGIN" ] || die "ssh through the bastion printed: $seen"
 head -c $((8 * 1048576)) /dev/urandom >"$work/check.bin"
@@ -542,13 +546,14 @@ jfr_stop bulk
 # --- 1b. terminal output in a recorded PTY session -------------------------------------------------------
 # `cat > /dev/null` is an exec session, relayed but not recorded. Here the node prints base64 text to a PTY
 # (ssh -tt), which the bastion records (asciicast, sealed with gzip when the session ends).
+# shellcheck disable=SC2017 # base64 output is 4 bytes per started group of 3: rounding up is the point
 pty_bytes=$(((PTY_MIB * 1048576 + 2) / 3 * 4))
 recordings_before="$(find "$work/portcullis-data/recordings" -name '*.cast*' 2>/dev/null | wc -l)"
 pty_lines=""
 jfr_start pty
 for run in $(seq "$PTY_RUNS"); do
-  order="direct bastion"; [ $((run % 2)) = 0 ] && order="bastion direct"
-  for target in $order; do
+  targets="direct bastion"; [ $((run % 2)) = 0 ] && targets="bastion direct"
+  for target in $targets; do
     if [ "$target" = direct ]; then dest=("${DIRECT[@]}"); else dest=("${BASTION[@]}"); fi
     sample before
     setsid nice -n "$NICE" taskset -c "$CLIENT_CPU" "${SSH[@]}" -tt "${dest[@]}" \
@@ -601,8 +606,8 @@ session_lines=""
 for mode in connect channel; do
   jfr_start "$mode"
   for round in $(seq "$ROUNDS"); do
-    order="direct bastion"; [ $((round % 2)) = 0 ] && order="bastion direct"
-    for target in $order; do
+    targets="direct bastion"; [ $((round % 2)) = 0 ] && targets="bastion direct"
+    for target in $targets; do
       wait_quiet
       log "sessions: $mode $target round $round/$ROUNDS, ${SLICE}s"
       if [ "$mode" = connect ]; then
