@@ -139,15 +139,17 @@ cleanup() {
   for pid in "${pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
+  # The account goes first, while nothing slow has happened yet.
+  if [ -n "$LOGIN" ] && getent passwd "$LOGIN" >/dev/null; then
+    pkill -KILL -u "$LOGIN" 2>/dev/null # only the throwaway account's processes
+    for _ in $(seq 20); do userdel "$LOGIN" 2>/dev/null && break; sleep 0.1; done
+    getent passwd "$LOGIN" >/dev/null && log "could not remove the account $LOGIN"
+    getent group "$LOGIN" >/dev/null && groupdel "$LOGIN" 2>/dev/null
+  fi
   for pid in "${pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  if [ -n "$LOGIN" ] && getent passwd "$LOGIN" >/dev/null; then
-    pkill -KILL -u "$LOGIN" 2>/dev/null # only the throwaway account's processes
-    userdel "$LOGIN" 2>/dev/null || log "could not remove the account $LOGIN"
-    getent group "$LOGIN" >/dev/null && groupdel "$LOGIN" 2>/dev/null
-  fi
   if [ "${KEEP_WORKDIR:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
