@@ -55,8 +55,6 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
   private ChannelSession channel;
-  private IoOutputStream out;
-  private IoOutputStream err;
   private ExitCallback exit;
   private InnerHop hop;
   private SessionAudit audit;
@@ -82,12 +80,12 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
 
   @Override
   public void setIoOutputStream(IoOutputStream stream) {
-    this.out = stream;
+    // Output goes through toClient, which keeps several packets in flight; MINA's stream sends one at a time.
   }
 
   @Override
   public void setIoErrorStream(IoOutputStream stream) {
-    this.err = stream;
+    // Errors go through toClientErr, for the same reason.
   }
 
   @Override
