@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import dev.portcullis.testing.openssh.Command;
-import dev.portcullis.cli.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.testing.RealComponents;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.CapturingLauncher;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import dev.portcullis.testing.openssh.Command;
-import dev.portcullis.cli.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.cli.openssh.TestSshd;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;

@@ -5,7 +5,6 @@ import dev.portcullis.bastion.BastionServices;
 import dev.portcullis.bastion.BastionSettings;
 import dev.portcullis.ssh.ca.SshPublicKeys;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +131,5 @@ public final class BastionRuntime implements AutoCloseable {
         log.debug("stopping an SSH listener: {}", e.getMessage());
       }
     }
-  }
-
-  static InetSocketAddress loopback(int port) {
-    return new InetSocketAddress("127.0.0.1", port);
   }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
-import dev.portcullis.ssh.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.ssh.openssh.SshClient;
 import dev.portcullis.ssh.openssh.TestSshd;
 import dev.portcullis.testing.TestClock;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
-import dev.portcullis.ssh.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Path;

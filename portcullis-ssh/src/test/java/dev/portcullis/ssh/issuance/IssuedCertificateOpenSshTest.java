@@ -12,7 +12,7 @@ import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
-import dev.portcullis.ssh.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.ssh.openssh.SshClient;
 import dev.portcullis.ssh.openssh.TestSshd;
 import java.io.IOException;

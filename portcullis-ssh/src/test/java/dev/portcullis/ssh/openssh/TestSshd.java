@@ -1,5 +1,7 @@
 package dev.portcullis.ssh.openssh;
 
+import dev.portcullis.testing.openssh.RealOpenSsh;
+
 import dev.portcullis.testing.openssh.ProcessLog;
 import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
