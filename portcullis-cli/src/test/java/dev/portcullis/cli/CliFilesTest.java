@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
+import dev.portcullis.cli.fixtures.CliRunner;
+import dev.portcullis.testing.RealComponents;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
-import dev.portcullis.testing.RealComponents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,14 +2,14 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.CapturingLauncher;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
-import dev.portcullis.testing.openssh.Command;
-import dev.portcullis.testing.openssh.RealOpenSsh;
+import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.openssh.TestSshd;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
+import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

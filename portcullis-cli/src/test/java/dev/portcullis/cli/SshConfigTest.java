@@ -2,11 +2,11 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.cli.fixtures.CliRunner;
 import dev.portcullis.cli.fixtures.CliRunner.Run;
+import dev.portcullis.cli.fixtures.CliRunner;
+import dev.portcullis.testing.RealComponents;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
-import dev.portcullis.testing.RealComponents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package dev.portcullis.cli.openssh;
 
-import dev.portcullis.testing.openssh.RealOpenSsh;
-
 import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

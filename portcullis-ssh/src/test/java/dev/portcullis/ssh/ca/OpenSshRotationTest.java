@@ -4,11 +4,11 @@ import static dev.portcullis.ssh.openssh.OpenSshAssertions.assertLoggedIn;
 import static dev.portcullis.ssh.openssh.OpenSshAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
-import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.ssh.openssh.SshClient;
 import dev.portcullis.ssh.openssh.TestSshd;
+import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -2,10 +2,10 @@ package dev.portcullis.ssh.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.ssh.openssh.KeyFiles;
-import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.testing.TestClock;
+import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

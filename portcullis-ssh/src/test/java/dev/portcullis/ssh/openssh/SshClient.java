@@ -1,8 +1,7 @@
 package dev.portcullis.ssh.openssh;
 
-import dev.portcullis.testing.openssh.RealOpenSsh;
-
 import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

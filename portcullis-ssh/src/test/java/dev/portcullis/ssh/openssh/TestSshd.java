@@ -1,10 +1,9 @@
 package dev.portcullis.ssh.openssh;
 
-import dev.portcullis.testing.openssh.RealOpenSsh;
-
-import dev.portcullis.testing.openssh.ProcessLog;
 import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
+import dev.portcullis.testing.openssh.ProcessLog;
+import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
