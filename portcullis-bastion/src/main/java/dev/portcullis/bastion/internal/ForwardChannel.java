@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -26,10 +26,12 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  */
 final class ForwardChannel extends AbstractServerChannel {
   private static final int CHUNK = 32 * 1024;
+  /** How far the bastion reads ahead of a slow client. */
+  private static final long READ_AHEAD = 1024 * 1024;
 
   private final BastionContext context;
-  private final OrderedWriter toNode = new OrderedWriter();
-  private volatile ChannelAsyncOutputStream out;
+  private final PipelinedSender toNode = new PipelinedSender(false);
+  private final PipelinedSender toClient = new PipelinedSender(false);
   private volatile ClientChannel node;
 
   ForwardChannel(BastionContext context) {
@@ -71,9 +73,11 @@ final class ForwardChannel extends AbstractServerChannel {
             return;
           }
           node = channel;
-          out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
-          toNode.attach(channel.getAsyncIn());
+          toNode.attach(channel);
+          // The confirmation goes out on this signal (as MINA's own forwarding channel does it), then the future.
+          signalChannelOpenSuccess();
           future.setOpened();
+          toClient.attach(this);
           pump(channel.getAsyncOut());
           channel.addCloseFutureListener(closed -> close(false));
         });
@@ -90,26 +94,29 @@ final class ForwardChannel extends AbstractServerChannel {
         "Portcullis: " + message));
   }
 
+  /** Copies the node's side to the client, reading at most {@link #READ_AHEAD} ahead of it. */
   private void pump(IoInputStream from) {
     Buffer buffer = new ByteArrayBuffer(CHUNK, false);
     from.read(buffer).addListener(read -> {
-      if (read.getException() != null || read.getRead() < 0) {
-        ChannelAsyncOutputStream stream = out;
-        if (stream != null) {
-          stream.close(false).addListener(closed -> close(false));
-        }
+      int n = read.getRead();
+      if (read.getException() != null || n < 0) {
+        toClient.whenDrained(() -> close(false));
         return;
       }
-      try {
-        out.writeBuffer(buffer).addListener(written -> {
-          if (written.isWritten()) {
-            pump(from);
-          } else {
-            close(true);
-          }
-        });
-      } catch (IOException | RuntimeException e) {
-        close(true);
+      byte[] bytes = Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.rpos() + n);
+      AtomicBoolean resumed = new AtomicBoolean();
+      Runnable next = () -> {
+        if (resumed.compareAndSet(false, true)) {
+          pump(from);
+        }
+      };
+      toClient.write(bytes, () -> {
+        if (toClient.queued() < READ_AHEAD) {
+          next.run();
+        }
+      });
+      if (toClient.queued() < READ_AHEAD) {
+        next.run();
       }
     });
   }
@@ -129,7 +136,13 @@ final class ForwardChannel extends AbstractServerChannel {
   @Override
   public void handleEof() throws IOException {
     super.handleEof();
-    toNode.closeWhenDrained();
+    toNode.whenDrained(() -> {
+      ClientChannel relayed = node;
+      if (relayed != null) {
+        // Nothing was written through MINA's stream: closing it sends just the EOF.
+        relayed.getAsyncIn().close(false);
+      }
+    });
   }
 
   @Override

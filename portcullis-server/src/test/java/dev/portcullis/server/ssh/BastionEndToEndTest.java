@@ -65,6 +65,8 @@ class BastionEndToEndTest {
           allow:
             node_labels: {env: [dev]}
             logins: [{BOB_LOGIN}]
+          options:
+            port_forwarding: true
       role_mappings:
         - groups: [team-a]
           roles: [a]
@@ -206,6 +208,28 @@ class BastionEndToEndTest {
     assertThat(forward.stderr()).contains("Portcullis: no role of alice allows port forwarding");
     awaitEvent("forward.refused", event -> "local".equals(event.event().details().get("forward"))
         && ("127.0.0.1:" + fixture.server.port).equals(event.event().details().get("destination")));
+  }
+
+  @Test
+  void aRoleThatAllowsPortForwardingGetsItCarriedToTheNodeAndAudited() throws Exception {
+    String nodeSshd = fixture.server.server().ssh().nodes().find("web-1").orElseThrow().address();
+    // -W through the inner connection: the node's sshd connects to itself and its greeting comes back.
+    Process forward = start(bob.bastionSshCommand(List.of("-W", nodeSshd), bobLogin, "web-1"));
+    try {
+      java.io.BufferedReader reader = new java.io.BufferedReader(
+          new java.io.InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(CompletableFuture.supplyAsync(() -> {
+        try {
+          return reader.readLine();
+        } catch (IOException e) {
+          return null;
+        }
+      }, READERS).get(30, TimeUnit.SECONDS)).startsWith("SSH-2.0-OpenSSH");
+    } finally {
+      forward.destroyForcibly();
+    }
+    awaitEvent("port", event -> "bob".equals(event.event().user())
+        && nodeSshd.equals(event.event().details().get("destination")));
   }
 
   @Test
