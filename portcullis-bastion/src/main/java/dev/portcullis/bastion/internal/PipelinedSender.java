@@ -37,6 +37,7 @@ final class PipelinedSender implements ChannelListener {
   private AbstractChannel channel;
   private Runnable whenDrained;
   private boolean failed;
+  private long queuedBytes;
 
   /** @param stderr whether the bytes are the channel's extended data (stderr) rather than its data */
   PipelinedSender(boolean stderr) {
@@ -58,6 +59,7 @@ final class PipelinedSender implements ChannelListener {
         return;
       }
       queue.add(new Chunk(data, onWritten));
+      queuedBytes += data.length;
     }
     pump();
   }
@@ -72,11 +74,7 @@ final class PipelinedSender implements ChannelListener {
 
   /** Bytes queued and not yet handed to the session. */
   synchronized long queued() {
-    long bytes = 0;
-    for (Chunk chunk : queue) {
-      bytes += chunk.data.length - chunk.offset;
-    }
-    return bytes;
+    return queuedBytes;
   }
 
   @Override
@@ -91,6 +89,7 @@ final class PipelinedSender implements ChannelListener {
     synchronized (this) {
       failed = true;
       queue.clear();
+      queuedBytes = 0;
     }
   }
 
@@ -118,6 +117,7 @@ final class PipelinedSender implements ChannelListener {
           packet.putBytes(chunk.data, chunk.offset, length);
           window.consume(length);
           chunk.offset += length;
+          queuedBytes -= length;
           IoWriteFuture written = channel.writePacket(packet);
           if (chunk.offset == chunk.data.length) {
             queue.poll();
@@ -131,6 +131,7 @@ final class PipelinedSender implements ChannelListener {
       } catch (IOException | RuntimeException e) {
         failed = true;
         queue.clear();
+        queuedBytes = 0;
         channel.close(true);
         return;
       }
