@@ -59,7 +59,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  *   <li>{@code run MODE TARGET SECONDS WORKERS CONNECTIONS}: MODE {@code connect} opens a new connection per
  *       session (through the bastion: a new bastion connection, a direct-tcpip jump and a new inner connection,
  *       as {@code ssh -J} does), MODE {@code channel} opens a new session channel per session on the CONNECTIONS
- *       connections opened before (as OpenSSH's ControlMaster does); TARGET is {@code direct} or {@code bastion};
+ *       connections opened before (as OpenSSH's ControlMaster does); TARGET is {@code direct}, {@code bastion}, or
+ *       {@code jump}: plain OpenSSH as the jump host (the node's own sshd forwarding to itself), the peer;
  *       prints one {@code BENCH ...} line;
  *   <li>{@code kex-cost}: what one key exchange costs this JVM on each side, per method MINA takes (BouncyCastle's
  *       post-quantum KEMs, the JDK's X25519); prints {@code KEX ...} lines;
@@ -222,10 +223,12 @@ public final class BastionLoad {
     if (target.equals("direct")) {
       return new Connection(login(node, nodePort), null, null);
     }
-    ClientSession outer = login("127.0.0.1", bastionPort);
+    // "jump": plain OpenSSH as the jump host, the node's own sshd forwarding to itself; "bastion": Portcullis.
+    boolean openSsh = target.equals("jump");
+    ClientSession outer = login("127.0.0.1", openSsh ? nodePort : bastionPort);
     try {
-      ExplicitPortForwardingTracker jump = outer.createLocalPortForwardingTracker(
-          new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(node, SSH_PORT));
+      ExplicitPortForwardingTracker jump = outer.createLocalPortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
+          openSsh ? new SshdSocketAddress("127.0.0.1", nodePort) : new SshdSocketAddress(node, SSH_PORT));
       ClientSession inner = login(node, jump.getBoundAddress().getPort());
       return new Connection(inner, outer, jump);
     } catch (IOException | RuntimeException e) {
@@ -297,8 +300,8 @@ public final class BastionLoad {
     if (!mode.equals("connect") && !mode.equals("channel")) {
       throw new IllegalArgumentException("mode: " + mode + " (expected: connect or channel)");
     }
-    if (!target.equals("direct") && !target.equals("bastion")) {
-      throw new IllegalArgumentException("target: " + target + " (expected: direct or bastion)");
+    if (!List.of("direct", "jump", "bastion").contains(target)) {
+      throw new IllegalArgumentException("target: " + target + " (expected: direct, jump or bastion)");
     }
     List<Connection> shared = List.of();
     if (mode.equals("channel")) {

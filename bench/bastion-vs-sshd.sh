@@ -267,6 +267,9 @@ roles:
     options:
       max_session_ttl: 1h
       record_sessions: true # the default, spelled out: PTY sessions are recorded, exec/scp/sftp audited
+      # Only so that plain OpenSSH can be the peer jump host (sshd honours the certificate's
+      # permit-port-forwarding); no measured session through the bastion forwards a port.
+      port_forwarding: true
 role_mappings:
   - groups: [bench]
     roles: [bench]
@@ -362,6 +365,16 @@ KNOWN_HOSTS="$(awk '$1 == "UserKnownHostsFile" { print $2; exit }' "$work/ssh_co
 SSH=(ssh -F "$work/ssh_config" -o BatchMode=yes -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=10)
 DIRECT=(-p "$NODE_PORT" "$LOGIN@127.0.0.1")
 BASTION=("$LOGIN@$NODE")
+# The peer: plain OpenSSH as the jump host. The node's own sshd forwards to itself (ssh -J), so the client does
+# the same double encryption as through the bastion, and nothing is terminated, recorded or audited on the way.
+# The jump host gets a name of its own (ssh refuses a jump to the very host, port and user it is going to).
+{
+  printf 'Host openssh-jump\n    HostName 127.0.0.1\n    Port %s\n    IdentitiesOnly yes\n' "$NODE_PORT"
+  printf '    IdentityFile %s\n    CertificateFile %s\n    UserKnownHostsFile %s\n' "$KEY" "$CERT" "$KNOWN_HOSTS"
+  cat "$work/ssh_config"
+} >"$work/ssh_config_jump"
+SSH_JUMP=(ssh -F "$work/ssh_config_jump" "${SSH[@]:3}")
+OPENSSH_JUMP=(-J "$LOGIN@openssh-jump" -p "$NODE_PORT" "$LOGIN@127.0.0.1")
 log "setup: Portcullis https 127.0.0.1:$PORT, bastion 127.0.0.1:$BASTION_PORT, node $NODE sshd 127.0.0.1:$NODE_PORT, login $LOGIN"
 
 # --- checks: both ways work, transfers arrive intact, refusals hold ------------------------------------------
@@ -377,11 +390,13 @@ got="$("${SSH[@]}" "${DIRECT[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
 [ "$got" = "$want" ] || die "8 MiB sent direct arrived as $got (expected: $want)"
 got="$("${SSH[@]}" "${BASTION[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
 [ "$got" = "$want" ] || die "8 MiB sent through the bastion arrived as $got (expected: $want)"
+got="$("${SSH_JUMP[@]}" "${OPENSSH_JUMP[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
+[ "$got" = "$want" ] || die "8 MiB sent through the OpenSSH jump host arrived as $got (expected: $want)"
 seen="$("${SSH[@]}" -o "Hostname=no-such-node" "${BASTION[@]}" true 2>&1)" && die "the bastion let a jump to an unknown node through"
 grep -q "Portcullis: no enrolled node is named 'no-such-node'" <<<"$seen" || die "unknown node refused without the reason:\n$seen"
 seen="$("${SSH[@]}" "root@$NODE" true 2>&1)" && die "the bastion let root in"
 grep -q "Portcullis: your certificate does not allow login 'root'" <<<"$seen" || die "root refused without the reason:\n$seen"
-log "checked: both ways run commands as $LOGIN and carry 8 MiB intact (sha256); the bastion refuses an unknown node and another login, with the reason"
+log "checked: direct and the bastion run commands as $LOGIN; all three ways carry 8 MiB intact (sha256); the bastion refuses an unknown node and another login, with the reason"
 
 # --- which algorithms each hop negotiates (sshd logs at DEBUG1 for this part only) -------------------------
 mark() { wc -l <"$work/sshd.log"; }
@@ -495,12 +510,13 @@ OUTER_MAC_OPTION=()
 declare -A VARIANT_NAME
 # Direct with ssh's defaults and with the cipher the client's hops to the bastion use; when that is not AES-GCM,
 # also both ways with the client held to AES-GCM.
-VARIANTS=(direct direct_as_bastion bastion)
+VARIANTS=(direct direct_as_bastion openssh_jump bastion)
 VARIANT_NAME[direct]="direct (ssh defaults)"
+VARIANT_NAME[openssh_jump]="OpenSSH sshd as jump host (ssh -J)"
 VARIANT_NAME[direct_as_bastion]="direct, -c $OUTER_CIPHER${OUTER_MAC_OPTION[*]:+ -m $OUTER_MAC}"
 VARIANT_NAME[bastion]="bastion (ssh defaults)"
 if [ "$OUTER_CIPHER" != aes128-gcm@openssh.com ]; then
-  VARIANTS=(direct direct_as_bastion direct_gcm bastion bastion_gcm)
+  VARIANTS=(direct direct_as_bastion direct_gcm openssh_jump bastion bastion_gcm)
   VARIANT_NAME[direct_gcm]="direct, -c aes128-gcm@openssh.com"
   VARIANT_NAME[bastion_gcm]="bastion, client Ciphers aes128-gcm"
 fi
@@ -509,6 +525,7 @@ bulk_command() { # variant -> the ssh command in BULK_CMD
     direct) BULK_CMD=("${SSH[@]}" "${DIRECT[@]}") ;;
     direct_as_bastion) BULK_CMD=("${SSH[@]}" -c "$OUTER_CIPHER" "${OUTER_MAC_OPTION[@]}" "${DIRECT[@]}") ;;
     direct_gcm) BULK_CMD=("${SSH[@]}" -c aes128-gcm@openssh.com "${DIRECT[@]}") ;;
+    openssh_jump) BULK_CMD=("${SSH_JUMP[@]}" "${OPENSSH_JUMP[@]}") ;;
     bastion) BULK_CMD=("${SSH[@]}" "${BASTION[@]}") ;;
     bastion_gcm) BULK_CMD=(ssh -F "$work/ssh_config_gcm" "${SSH[@]:3}" "${BASTION[@]}") ;;
   esac
@@ -601,13 +618,15 @@ line="$(run_slice connect bastion "$WARMUP" "$WORKERS" 0)"; warm_total=$((warm_t
 line="$(run_slice channel bastion "$((WARMUP / 2))" "$CHANNEL_WORKERS" "$CHANNEL_CONNECTIONS")"
 warm_total=$((warm_total + $(count_total "$line")))
 run_slice connect direct 3 "$WORKERS" 0 >/dev/null
+run_slice connect jump 3 "$WORKERS" 0 >/dev/null
 run_slice channel direct 3 "$CHANNEL_WORKERS" "$CHANNEL_CONNECTIONS" >/dev/null
 session_lines=""
 for mode in connect channel; do
   jfr_start "$mode"
   for round in $(seq "$ROUNDS"); do
-    targets="direct bastion"; [ $((round % 2)) = 0 ] && targets="bastion direct"
+    targets="direct jump bastion"; [ $((round % 2)) = 0 ] && targets="bastion jump direct"
     for target in $targets; do
+      [ "$mode" = connect ] || [ "$target" != jump ] || continue # a jump host is not involved in new channels
       wait_quiet
       log "sessions: $mode $target round $round/$ROUNDS, ${SLICE}s"
       if [ "$mode" = connect ]; then
@@ -727,14 +746,14 @@ BEGIN {
     workers, cconns, cworkers
   printf "%-16s %10s %7s %7s %15s %12s %17s %7s\n", "mode, target", "sessions/s", "p50 ms", "p99 ms", "bastion ms/sess", "sshd ms/sess",
     "generator ms/sess", "CPU " scpu " %"
-  split("connect direct|connect bastion|channel direct|channel bastion", keys, "|")
-  for (i = 1; i <= 4; i++) {
+  split("connect direct|connect jump|connect bastion|channel direct|channel bastion", keys, "|")
+  for (i = 1; i <= 5; i++) {
     k = keys[i]; if (!(k in S_n)) continue
     S_rate[k] = S_n[k] / (S_win[k] / 1e6)
     printf "%-16s %10.1f %7.1f %7.1f %15.2f %12.2f %17.2f %6.0f%%\n", k, S_rate[k], median(S_p50[k]) / 1000, median(S_p99[k]) / 1000,
       S_bastion[k] / 1000 / S_all[k], S_sshd[k] / 1000 / S_all[k], S_gen[k] / 1000 / S_all[k], 100 * S_busy[k] / S_total[k]
   }
-  printf "sessions/s per slice:"; for (i = 1; i <= 4; i++) printf " %s:%s;", keys[i], S_slices[keys[i]]; printf "\n"
+  printf "sessions/s per slice:"; for (i = 1; i <= 5; i++) printf " %s:%s;", keys[i], S_slices[keys[i]]; printf "\n"
   printf "(ms/sess: CPU per session from /proc: the bastion JVM; sshd and all its processes; CPU %s %%: how busy\n" \
     " the server core was, with anything)\n", scpu
 
@@ -743,12 +762,17 @@ BEGIN {
   printf "bulk          bastion / direct = %.2fx (%.0f vs %.0f MiB/s); target >= %.2fx: %s\n", bulk_ratio, med["bastion"],
     med["direct"], target_bulk, (bulk_ratio >= target_bulk) ? "met" : "NOT met"
   printf "              bastion / direct with the cipher the bastion'\''s client hops use = %.2fx\n", med["bastion"] / med["direct_as_bastion"]
+  printf "              peer: OpenSSH jump host / direct = %.2fx (%.0f MiB/s); bastion / OpenSSH jump host = %.2fx\n",
+    med["openssh_jump"] / med["direct"], med["openssh_jump"], med["bastion"] / med["openssh_jump"]
   if ("bastion_gcm" in med) printf "              bastion with client Ciphers aes128-gcm / direct = %.2fx\n", med["bastion_gcm"] / med["direct"]
   printf "PTY output    bastion (recorded) / direct = %.2fx (%.0f vs %.0f MB/s)\n", P_med["bastion"] / P_med["direct"],
     P_med["bastion"], P_med["direct"]
   c = "connect bastion"; d = "connect direct"; cb = "channel bastion"; cd = "channel direct"
   printf "sessions/s    new connections: bastion %.1f, direct %.1f, ratio %.2fx; target >= %d through the bastion: %s\n",
     S_rate[c], S_rate[d], S_rate[c] / S_rate[d], target_sessions, (S_rate[c] >= target_sessions) ? "met" : "NOT met"
+  j = "connect jump"
+  printf "              peer: new connections through an OpenSSH jump host %.1f; bastion / OpenSSH jump host = %.2fx\n",
+    S_rate[j], S_rate[c] / S_rate[j]
   printf "              new channels on open connections: bastion %.1f, direct %.1f, ratio %.2fx\n", S_rate[cb], S_rate[cd],
     S_rate[cb] / S_rate[cd]
   printf "bastion CPU   %.1f ms per new connection (one core: at most %.0f/s with nothing else on it), %.1f ms per new channel (%.0f/s)\n",
