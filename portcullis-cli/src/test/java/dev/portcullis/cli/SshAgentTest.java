@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import dev.portcullis.cli.fixtures.CliRunner;
-import dev.portcullis.cli.openssh.TestSshAgent;
+import dev.portcullis.testing.openssh.TestSshAgent;
 import dev.portcullis.testing.RealComponents;
 import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;

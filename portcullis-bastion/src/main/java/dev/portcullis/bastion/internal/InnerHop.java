@@ -3,6 +3,7 @@ package dev.portcullis.bastion.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.ssh.ca.UserExtension;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -23,6 +24,7 @@ final class InnerHop {
   final Set<UserExtension> forwarding;
   private final Supplier<CompletableFuture<ClientSession>> connect;
   private CompletableFuture<ClientSession> upstream;
+  private volatile ServerSession agentSession;
 
   InnerHop(JumpTarget target, String login, boolean recorded, Set<UserExtension> forwarding,
       Supplier<CompletableFuture<ClientSession>> connect) {
@@ -48,9 +50,25 @@ final class InnerHop {
   /** The connection to the node, opened by the first channel that needs it. */
   synchronized CompletableFuture<ClientSession> upstream() {
     if (upstream == null) {
-      upstream = connect.get();
+      upstream = connect.get().thenApply(session -> {
+        session.setAttribute(AgentRelay.HOP, this);
+        return session;
+      });
     }
     return upstream;
+  }
+
+  /** The user asked for agent forwarding on this hop's connection, and a role allows it. */
+  void agentForwarded(ServerSession session) {
+    if (!allows(UserExtension.AGENT_FORWARDING)) {
+      throw new IllegalStateException("agent forwarding is not allowed on this hop");
+    }
+    agentSession = session;
+  }
+
+  /** The user's connection to ask for the agent, if the user forwarded it. */
+  Optional<ServerSession> agentSession() {
+    return Optional.ofNullable(agentSession);
   }
 
   /** Closes the upstream connection, if one was opened. */

@@ -10,14 +10,14 @@ import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.server.channel.ChannelSession;
 
 /**
- * A session channel on the inner server: MINA's, plus what the relay needs to know (whether a PTY was asked for)
- * and the bastion's answer to forwarding requests on it. Agent and X11 forwarding are refused and audited: the
- * bastion does not carry them to nodes, and a role must at least allow agent forwarding for the refusal to say
- * more than "not allowed".
+ * A session channel on the inner server: MINA's, plus what the relay needs to know (whether a PTY and the agent
+ * were asked for) and the bastion's answer to forwarding requests on it. Agent forwarding is carried to the node
+ * when a role allows it; otherwise it is refused and audited, as X11 forwarding always is.
  */
 final class RelayChannel extends ChannelSession {
   private final BastionContext context;
   private volatile boolean ptyRequested;
+  private volatile boolean agentForwarded;
 
   RelayChannel(BastionContext context) {
     this.context = context;
@@ -34,14 +34,22 @@ final class RelayChannel extends ChannelSession {
     return super.handlePtyReqParsed(term, columns, rows, width, height, modes);
   }
 
+  /** Whether the user forwarded the agent on this session, and may. */
+  boolean agentForwarded() {
+    return agentForwarded;
+  }
+
   @Override
   protected RequestHandler.Result handleAgentForwardingParsed(String requestType) {
     InnerHop hop = InnerHop.of(getServerSession());
-    String why = hop.allows(UserExtension.AGENT_FORWARDING)
-        ? "agent forwarding is not carried through the bastion"
-        : "no role of " + hop.target.user().username() + " allows agent forwarding";
-    refuse(hop, "agent", why);
-    return RequestHandler.Result.ReplyFailure;
+    if (!hop.allows(UserExtension.AGENT_FORWARDING)) {
+      refuse(hop, "agent", "no role of " + hop.target.user().username() + " allows agent forwarding");
+      return RequestHandler.Result.ReplyFailure;
+    }
+    // The node's session is asked for the agent too; its agent channels come back through AgentRelay.
+    hop.agentForwarded(getServerSession());
+    agentForwarded = true;
+    return RequestHandler.Result.ReplySuccess;
   }
 
   @Override

@@ -164,6 +164,9 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   private void open(ClientSession upstream, TerminalRequest terminal) {
     try {
       ClientChannel opened = terminal.create(upstream, kind, request);
+      if (agentForwarded() && opened instanceof org.apache.sshd.client.channel.PtyCapableChannelSession session) {
+        session.setAgentForwarding(true);
+      }
       opened.setStreaming(ClientChannel.Streaming.Async);
       opened.open().addListener(future -> {
         if (!future.isOpened()) {
@@ -384,7 +387,14 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     }
     details.put("pty", Boolean.toString(terminal.pty()));
     details.put("recorded", Boolean.toString(recording != null));
+    if (agentForwarded()) {
+      details.put("agent_forwarded", "true");
+    }
     return details;
+  }
+
+  private boolean agentForwarded() {
+    return channel instanceof RelayChannel relay && relay.agentForwarded();
   }
 
   private static Map<String, String> sftpDetails(SftpAuditor.Operation op) {

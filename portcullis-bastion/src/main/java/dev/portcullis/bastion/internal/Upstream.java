@@ -54,6 +54,8 @@ public final class Upstream implements AutoCloseable {
     // Nothing of the account the server runs as may leak in: no ~/.ssh/config, no ~/.ssh/id_* keys.
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    // Nodes may open agent channels (relayed only where the user forwarded an agent), nothing else.
+    client.setChannelFactories(List.of(AgentRelay.fromNodes()));
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.WINDOW_SIZE.set(client, 8L * 1024 * 1024);

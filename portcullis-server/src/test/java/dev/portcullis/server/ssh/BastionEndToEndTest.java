@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.audit.StoredAuditEvent;
 import dev.portcullis.testing.openssh.Command;
+import dev.portcullis.testing.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.TestSshAgent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +69,7 @@ class BastionEndToEndTest {
             logins: [{BOB_LOGIN}]
           options:
             port_forwarding: true
+            agent_forwarding: true
       role_mappings:
         - groups: [team-a]
           roles: [a]
@@ -230,6 +233,41 @@ class BastionEndToEndTest {
     }
     awaitEvent("port", event -> "bob".equals(event.event().user())
         && nodeSshd.equals(event.event().details().get("destination")));
+  }
+
+  @Test
+  void agentForwardingIsRefusedByDefaultAndAudited() throws Exception {
+    try (TestSshAgent agent = TestSshAgent.start()) {
+      Command.Result list = Command.run(alice.bastionSshCommand(List.of("-A"), aliceLogin, "web-1", "ssh-add", "-l"),
+          Map.of("SSH_AUTH_SOCK", agent.socket().toString()), SSH_TIMEOUT);
+      // 2: ssh-add found no agent on the node.
+      assertThat(list.exitCode()).as(list::describe).isEqualTo(2);
+    }
+    awaitEvent("forward.refused", event -> "alice".equals(event.event().user())
+        && "agent".equals(event.event().details().get("forward")));
+  }
+
+  @Test
+  void aRoleThatAllowsAgentForwardingGetsTheUsersAgentOnTheNode() throws Exception {
+    Path directory = Files.createTempDirectory("pc-agent-key");
+    Path key = directory.resolve("id_ed25519");
+    assertThat(Command.run(List.of(RealOpenSsh.SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-C",
+        "bob's laptop key", "-f", key.toString()), SSH_TIMEOUT).exitCode()).isZero();
+    String fingerprint = Command.run(List.of(RealOpenSsh.SSH_KEYGEN.toString(), "-l", "-f", key + ".pub"),
+        SSH_TIMEOUT).stdout().split(" ")[1];
+    try (TestSshAgent agent = TestSshAgent.start()) {
+      Map<String, String> env = Map.of("SSH_AUTH_SOCK", agent.socket().toString());
+      assertThat(Command.run(List.of("ssh-add", key.toString()), env, SSH_TIMEOUT).exitCode()).isZero();
+      // Without -A the node gets no agent, even though the role would allow it.
+      assertThat(Command.run(bob.bastionSshCommand(List.of(), bobLogin, "web-1", "ssh-add", "-l"), env, SSH_TIMEOUT)
+          .exitCode()).isEqualTo(2);
+      Command.Result list = Command.run(bob.bastionSshCommand(List.of("-A"), bobLogin, "web-1", "ssh-add", "-l"),
+          env, SSH_TIMEOUT);
+      assertThat(list.exitCode()).as(list::describe).isZero();
+      assertThat(list.stdout()).contains(fingerprint);
+    }
+    awaitEvent("session.start", event -> "bob".equals(event.event().user())
+        && "true".equals(event.event().details().get("agent_forwarded")));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.portcullis.ssh.openssh.SshClient;
 import dev.portcullis.ssh.openssh.TestSshd;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
+import dev.portcullis.testing.openssh.TestSshAgent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -139,26 +140,10 @@ class OpenSshForwardingTest {
     Command.Result run(Path socket);
   }
 
-  /** Runs {@code body} while a real ssh-agent listens on a socket in the test directory. */
+  /** Runs {@code body} while a real ssh-agent listens on its own socket. */
   private static Command.Result withAgent(WithSocket body) throws Exception {
-    // A unix socket path must stay under ~100 bytes, which a deep build directory could exceed.
-    Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "pc-agent");
-    Path socket = socketDir.resolve("agent.sock");
-    Process agent = new ProcessBuilder(RealOpenSsh.SSH_AGENT.toString(), "-D", "-a", socket.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.exists(socket)) {
-        assertThat(agent.isAlive()).as("ssh-agent exited with " + (agent.isAlive() ? "" : agent.exitValue())).isTrue();
-        assertThat(System.nanoTime()).as("ssh-agent socket " + socket).isLessThan(deadline);
-        Thread.sleep(10);
-      }
-      return body.run(socket);
-    } finally {
-      agent.destroy();
-      agent.waitFor(10, TimeUnit.SECONDS);
-      Files.deleteIfExists(socket);
-      Files.deleteIfExists(socketDir);
+    try (TestSshAgent agent = TestSshAgent.start()) {
+      return body.run(agent.socket());
     }
   }
 }

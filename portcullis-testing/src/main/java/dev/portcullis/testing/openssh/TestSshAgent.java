@@ -1,7 +1,5 @@
-package dev.portcullis.cli.openssh;
+package dev.portcullis.testing.openssh;
 
-import dev.portcullis.testing.openssh.Command;
-import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
