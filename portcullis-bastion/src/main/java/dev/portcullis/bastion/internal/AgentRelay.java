@@ -78,8 +78,9 @@ final class AgentRelay {
           toNode.attach(this);
           signalChannelOpenSuccess();
           future.setOpened();
-          toUser.closeWith(this);
-          closeWith(toUser);
+          // Either end closing closes the other.
+          addCloseFutureListener(closed -> toUser.close(false));
+          toUser.addCloseFutureListener(closed -> close(false));
         });
       } catch (IOException | RuntimeException e) {
         future.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
@@ -117,10 +118,6 @@ final class AgentRelay {
       } catch (IOException e) {
         close(true);
       }
-    }
-
-    void closeWith(AbstractChannel other) {
-      other.addCloseFutureListener(closed -> close(false));
     }
   }
 
@@ -162,10 +159,6 @@ final class AgentRelay {
       } catch (IOException e) {
         close(true);
       }
-    }
-
-    void closeWith(AbstractChannel other) {
-      other.addCloseFutureListener(closed -> close(false));
     }
   }
 
