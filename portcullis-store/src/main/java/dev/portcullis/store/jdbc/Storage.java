@@ -97,6 +97,9 @@ public final class Storage implements AutoCloseable {
     config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
     // Writers take the write lock when they begin, so a transaction never fails to upgrade later.
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // Nothing reads generated keys, and fetching them costs every INSERT a second statement
+    // (SELECT last_insert_rowid(), prepared afresh each time; xerial/sqlite-jdbc#1135).
+    config.setGetGeneratedKeys(false);
     // Connections keep their prepared statements: neither the driver nor the pool caches them.
     HikariDataSource pool =
         pool("portcullis-sqlite", new StatementCachingDataSource(config, file), SQLITE_POOL_SIZE);

@@ -45,9 +45,9 @@ public final class SqliteWriter {
 
   private final DataSource dataSource;
   private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock: the writes waiting for a transaction, whether one is running, and how many ran.
+  // Guarded by lock: the writes waiting for a transaction, the thread running one, and how many ran.
   private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
-  private boolean writing;
+  private Thread writing;
   private long transactions;
 
   public SqliteWriter(DataSource dataSource) {
@@ -66,13 +66,17 @@ public final class SqliteWriter {
     boolean lead;
     lock.lock();
     try {
+      if (writing == Thread.currentThread()) {
+        // It would wait for the transaction it runs in.
+        throw new IllegalStateException(what + ": a write cannot start another write (expected: none nested)");
+      }
       queue.add(mine);
-      while (writing && !mine.done) {
+      while (writing != null && !mine.done) {
         mine.turn.awaitUninterruptibly();
       }
       lead = !mine.done;
       if (lead) {
-        writing = true;
+        writing = Thread.currentThread();
       }
     } finally {
       lock.unlock();
@@ -99,7 +103,7 @@ public final class SqliteWriter {
     } finally {
       lock.lock();
       try {
-        writing = false;
+        writing = null;
         Pending<?> next = queue.peek();
         if (next != null) {
           next.turn.signal();

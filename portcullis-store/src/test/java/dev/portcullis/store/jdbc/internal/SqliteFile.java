@@ -20,6 +20,7 @@ final class SqliteFile implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(10_000);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    config.setGetGeneratedKeys(false);
     HikariConfig hikari = new HikariConfig();
     hikari.setDataSource(new StatementCachingDataSource(config, dir.resolve("test.db")));
     hikari.setMaximumPoolSize(poolSize);

@@ -124,6 +124,18 @@ class SqliteWriterTest {
   }
 
   @Test
+  void aWriteInsideAWriteFailsInsteadOfWaitingForItself() throws Exception {
+    Future<String> outer = threads.submit(() -> writer.write("outer", connection -> {
+      insertRow(connection, "outer");
+      return writer.write("inner", insert("inner"));
+    }));
+
+    assertThatThrownBy(() -> outer.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("inner");
+    assertThat(file.keys()).isEmpty();
+  }
+
+  @Test
   void manyConcurrentWritersAllCommitAndAreAnnouncedInCommitOrder() throws Exception {
     List<Long> sequence = Collections.synchronizedList(new ArrayList<>());
     List<Future<Long>> writes = new ArrayList<>();
