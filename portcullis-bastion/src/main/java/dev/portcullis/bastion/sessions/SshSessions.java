@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,6 +40,8 @@ public final class SshSessions {
   private static final String KILLS = "ssh-session-kills/";
   /** A live index entry with no record is a start() cut short; older than this, it is not one in progress. */
   private static final Duration ORPHAN_AFTER = Duration.ofMinutes(1);
+  /** The most sessions started here whose revision is kept, so that ending them needs no read. */
+  private static final int MAX_REMEMBERED = 10_000;
   private static final String BASE32 = "0123456789abcdefghjkmnpqrstvwxyz";
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -47,6 +51,8 @@ public final class SshSessions {
   private final InstantSource clock;
   private final Duration retention;
   private final NewestFirst newestFirst;
+  /** Sessions started here and not yet ended, with the revision of their record; see {@link #end}. */
+  private final Map<String, Started> started = new ConcurrentHashMap<>();
 
   /** Keeps ended records for {@link #DEFAULT_RETENTION}. */
   public SshSessions(Store store, InstantSource clock) {
@@ -96,8 +102,12 @@ public final class SshSessions {
     }
     // Index first: a record never exists without its live entry, even if this is cut short in between.
     store.put(LIVE + session.id(), write(new LiveEntry(clock.instant())), Optional.empty());
-    if (store.create(RECORDS + session.id(), write(session), Optional.empty()).isEmpty()) {
+    Optional<Item> created = store.create(RECORDS + session.id(), write(session), Optional.empty());
+    if (created.isEmpty()) {
       throw new IllegalStateException("session " + session.id() + " already exists");
+    }
+    if (started.size() < MAX_REMEMBERED) {
+      started.put(session.id(), new Started(session, created.get().revision()));
     }
     return session;
   }
@@ -110,6 +120,14 @@ public final class SshSessions {
   public Optional<SshSessionRecord> end(String id, Instant at, String reason) {
     requireNonNull(at, "at");
     requireNonNull(reason, "reason");
+    // A session started here is ended without reading it back, unless someone changed it meanwhile.
+    Started known = id == null ? null : started.remove(id);
+    if (known != null) {
+      SshSessionRecord ended = known.session().endedAt(at, reason);
+      if (swapToEnded(ended, known.revision())) {
+        return Optional.of(ended);
+      }
+    }
     for (int attempt = 0; attempt < 10; attempt++) {
       Optional<Item> current = item(id);
       if (current.isEmpty()) {
@@ -121,14 +139,30 @@ public final class SshSessions {
         return Optional.of(session);
       }
       SshSessionRecord ended = session.endedAt(at, reason);
-      if (store.compareAndSwap(RECORDS + id, current.get().revision(), write(ended),
-          Optional.of(at.plus(retention))).isPresent()) {
-        store.delete(LIVE + id);
-        store.delete(KILLS + id);
+      if (swapToEnded(ended, current.get().revision())) {
         return Optional.of(ended);
       }
     }
     throw new IllegalStateException("session " + id + ": ending it kept conflicting with other writes");
+  }
+
+  /**
+   * Writes the ended record if the stored one still has {@code revision}, then drops its live entry and
+   * any kill request. The record goes first: a crash in between leaves a live entry that {@link #live()}
+   * tidies, never a live record missing from the index.
+   */
+  private boolean swapToEnded(SshSessionRecord ended, long revision) {
+    String id = ended.id();
+    Instant expires = ended.ended().orElseThrow().plus(retention);
+    if (store.compareAndSwap(RECORDS + id, revision, write(ended), Optional.of(expires)).isEmpty()) {
+      return false;
+    }
+    store.delete(LIVE + id);
+    // Kill requests are rare: a read costs far less than a write that would find nothing to delete.
+    if (store.get(KILLS + id).isPresent()) {
+      store.delete(KILLS + id);
+    }
+    return true;
   }
 
   /** The session, live or ended within the retention period; empty for an unknown or malformed id. */
@@ -189,6 +223,9 @@ public final class SshSessions {
 
   /** When a live index entry was written. */
   private record LiveEntry(Instant since) {}
+
+  /** A session as this instance created it, and the revision its record got. */
+  private record Started(SshSessionRecord session, long revision) {}
 
   private Optional<Item> item(String id) {
     return valid(id) ? store.get(RECORDS + id) : Optional.empty();

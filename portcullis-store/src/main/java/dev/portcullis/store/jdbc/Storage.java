@@ -13,6 +13,8 @@ import dev.portcullis.store.jdbc.internal.PostgresStore;
 import dev.portcullis.store.jdbc.internal.Sql;
 import dev.portcullis.store.jdbc.internal.SqliteAuditStore;
 import dev.portcullis.store.jdbc.internal.SqliteStore;
+import dev.portcullis.store.jdbc.internal.SqliteWriter;
+import dev.portcullis.store.jdbc.internal.StatementCachingDataSource;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -21,13 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * An open storage backend: the {@link Store} and the {@link AuditStore}, sharing one connection pool.
@@ -97,16 +97,20 @@ public final class Storage implements AutoCloseable {
     config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
     // Writers take the write lock when they begin, so a transaction never fails to upgrade later.
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    SQLiteDataSource sqlite = new SQLiteDataSource(config);
-    sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    HikariDataSource pool = pool("portcullis-sqlite", sqlite, SQLITE_POOL_SIZE);
+    // Nothing reads generated keys, and fetching them costs every INSERT a second statement
+    // (SELECT last_insert_rowid(), prepared afresh each time; xerial/sqlite-jdbc#1135).
+    config.setGetGeneratedKeys(false);
+    // Connections keep their prepared statements: neither the driver nor the pool caches them.
+    HikariDataSource pool =
+        pool("portcullis-sqlite", new StatementCachingDataSource(config, file), SQLITE_POOL_SIZE);
     try {
       Migrations.sqlite(pool);
-      ReentrantLock writeLock = new ReentrantLock();
+      // One writer for the file: the store's and the audit log's writes take turns and share commits.
+      SqliteWriter writer = new SqliteWriter(pool);
       Storage storage =
           new Storage(
-              new SqliteStore(pool, writeLock, settings.clock()),
-              new SqliteAuditStore(pool, writeLock),
+              new SqliteStore(pool, writer, settings.clock()),
+              new SqliteAuditStore(pool, writer),
               pool);
       LOG.info("Opened SQLite storage at {}", file);
       return storage;

@@ -8,7 +8,6 @@ import dev.portcullis.audit.AuditQuery;
 import dev.portcullis.audit.AuditStore;
 import dev.portcullis.audit.StoredAuditEvent;
 import java.sql.Connection;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +22,11 @@ import javax.sql.DataSource;
  */
 public abstract class JdbcAuditStore implements AuditStore {
   private static final int VERIFY_PAGE_SIZE = 1_000;
+  private static final String INSERT_EVENT =
+      "INSERT INTO audit_events"
+          + " (sequence, id, time_nanos, code, type, user_name, json, prev_hash, hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String MOVE_HEAD = "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1";
 
   protected final DataSource dataSource;
 
@@ -61,23 +65,18 @@ public abstract class JdbcAuditStore implements AuditStore {
   private StoredAuditEvent appendIn(Connection connection, AuditEvent event) throws SQLException {
     String json = AuditEventJson.write(event);
     long timeNanos = Times.eventNanos(event.time());
-    long previousSequence;
-    String previousHash;
-    try (PreparedStatement statement = connection.prepareStatement(selectHeadForAppend());
-        ResultSet rows = statement.executeQuery()) {
-      if (!rows.next()) {
-        throw new SQLException("audit_head has no row; the database was not migrated");
+    AuditChain.Head previous = Sql.prepared(connection, selectHeadForAppend(), statement -> {
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          throw new SQLException("audit_head has no row; the database was not migrated");
+        }
+        return new AuditChain.Head(rows.getLong(1), rows.getString(2));
       }
-      previousSequence = rows.getLong(1);
-      previousHash = rows.getString(2);
-    }
-    long sequence = previousSequence + 1;
+    });
+    String previousHash = previous.hash();
+    long sequence = previous.sequence() + 1;
     String hash = AuditChain.hash(previousHash, json);
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO audit_events"
-                + " (sequence, id, time_nanos, code, type, user_name, json, prev_hash, hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    Sql.prepared(connection, INSERT_EVENT, statement -> {
       statement.setLong(1, sequence);
       statement.setString(2, event.id());
       statement.setLong(3, timeNanos);
@@ -87,15 +86,13 @@ public abstract class JdbcAuditStore implements AuditStore {
       statement.setString(7, json);
       statement.setString(8, previousHash);
       statement.setString(9, hash);
-      statement.executeUpdate();
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1")) {
+      return statement.executeUpdate();
+    });
+    Sql.prepared(connection, MOVE_HEAD, statement -> {
       statement.setLong(1, sequence);
       statement.setString(2, hash);
-      statement.executeUpdate();
-    }
+      return statement.executeUpdate();
+    });
     return new StoredAuditEvent(sequence, event, previousHash, hash);
   }
 

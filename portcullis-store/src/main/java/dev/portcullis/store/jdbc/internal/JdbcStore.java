@@ -31,6 +31,24 @@ public abstract class JdbcStore implements Store {
       "INSERT INTO store_items (key, value, revision, expires_at) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
           + " revision = excluded.revision, expires_at = excluded.expires_at";
+  // Every statement is a constant, so that connections that keep their statements reuse them.
+  private static final String GET =
+      "SELECT " + COLUMNS + " FROM store_items WHERE key = ? AND " + LIVE;
+  private static final String RANGE_FROM =
+      "SELECT " + COLUMNS + " FROM store_items WHERE key >= ? AND " + LIVE + " ORDER BY key LIMIT ?";
+  private static final String RANGE_TO =
+      "SELECT " + COLUMNS + " FROM store_items WHERE key >= ? AND key < ? AND " + LIVE
+          + " ORDER BY key LIMIT ?";
+  private static final String CREATE =
+      UPSERT + " WHERE store_items.expires_at IS NOT NULL AND store_items.expires_at <= ?";
+  private static final String SWAP =
+      "UPDATE store_items SET value = ?, revision = ?, expires_at = ?"
+          + " WHERE key = ? AND revision = ? AND " + LIVE;
+  private static final String DELETE = "DELETE FROM store_items WHERE key = ? AND " + LIVE;
+  private static final String TAKE =
+      "DELETE FROM store_items WHERE key = ? AND " + LIVE + " RETURNING " + COLUMNS;
+  private static final String DELETE_EXPIRED =
+      "DELETE FROM store_items WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING key";
 
   protected final DataSource dataSource;
   protected final InstantSource clock;
@@ -69,15 +87,13 @@ public abstract class JdbcStore implements Store {
 
   /** Reads the live item under {@code key} on {@code connection}. */
   static Optional<Item> read(Connection connection, String key, long nowMillis) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM store_items WHERE key = ? AND " + LIVE)) {
+    return Sql.prepared(connection, GET, statement -> {
       statement.setString(1, key);
       statement.setLong(2, nowMillis);
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? Optional.of(item(rows)) : Optional.empty();
       }
-    }
+    });
   }
 
   @Override
@@ -86,31 +102,25 @@ public abstract class JdbcStore implements Store {
     StoreKeys.requireValidLimit(limit);
     ensureOpen();
     Optional<String> end = KeyRange.end(prefix);
-    String sql =
-        "SELECT " + COLUMNS + " FROM store_items WHERE key >= ?"
-            + (end.isPresent() ? " AND key < ?" : "")
-            + " AND " + LIVE + " ORDER BY key LIMIT ?";
     return Sql.autoCommit(
         dataSource,
         "store range",
-        c -> {
-          try (PreparedStatement statement = c.prepareStatement(sql)) {
-            int index = 1;
-            statement.setString(index++, prefix);
-            if (end.isPresent()) {
-              statement.setString(index++, end.get());
-            }
-            statement.setLong(index++, now());
-            statement.setInt(index, limit);
-            List<Item> items = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                items.add(item(rows));
-              }
-            }
-            return List.copyOf(items);
+        c -> Sql.prepared(c, end.isPresent() ? RANGE_TO : RANGE_FROM, statement -> {
+          int index = 1;
+          statement.setString(index++, prefix);
+          if (end.isPresent()) {
+            statement.setString(index++, end.get());
           }
-        });
+          statement.setLong(index++, now());
+          statement.setInt(index, limit);
+          List<Item> items = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              items.add(item(rows));
+            }
+          }
+          return List.copyOf(items);
+        }));
   }
 
   @Override
@@ -120,10 +130,10 @@ public abstract class JdbcStore implements Store {
         "store put",
         tx -> {
           Item item = write.item(tx.nextRevision());
-          try (PreparedStatement statement = tx.connection().prepareStatement(UPSERT)) {
+          Sql.prepared(tx.connection(), UPSERT, statement -> {
             bindItem(statement, item);
-            statement.executeUpdate();
-          }
+            return statement.executeUpdate();
+          });
           tx.emit(new StoreEvent.Put(item));
           return item;
         });
@@ -138,17 +148,13 @@ public abstract class JdbcStore implements Store {
         tx -> {
           Item item = write.item(tx.nextRevision());
           // An expired item under the key counts as absent, so it may be replaced.
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement(
-                      UPSERT
-                          + " WHERE store_items.expires_at IS NOT NULL"
-                          + " AND store_items.expires_at <= ?")) {
+          int written = Sql.prepared(tx.connection(), CREATE, statement -> {
             bindItem(statement, item);
             statement.setLong(5, now);
-            if (statement.executeUpdate() == 0) {
-              return Optional.empty();
-            }
+            return statement.executeUpdate();
+          });
+          if (written == 0) {
+            return Optional.empty();
           }
           tx.emit(new StoreEvent.Put(item));
           return Optional.of(item);
@@ -164,20 +170,17 @@ public abstract class JdbcStore implements Store {
         "store compare-and-swap",
         tx -> {
           Item item = write.item(tx.nextRevision());
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement(
-                      "UPDATE store_items SET value = ?, revision = ?, expires_at = ?"
-                          + " WHERE key = ? AND revision = ? AND " + LIVE)) {
+          int written = Sql.prepared(tx.connection(), SWAP, statement -> {
             statement.setBytes(1, write.value());
             statement.setLong(2, item.revision());
             bindExpiry(statement, 3, item.expires());
             statement.setString(4, key);
             statement.setLong(5, expectedRevision);
             statement.setLong(6, now);
-            if (statement.executeUpdate() == 0) {
-              return Optional.empty();
-            }
+            return statement.executeUpdate();
+          });
+          if (written == 0) {
+            return Optional.empty();
           }
           tx.emit(new StoreEvent.Put(item));
           return Optional.of(item);
@@ -192,14 +195,13 @@ public abstract class JdbcStore implements Store {
     return write(
         "store delete",
         tx -> {
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement("DELETE FROM store_items WHERE key = ? AND " + LIVE)) {
+          int deleted = Sql.prepared(tx.connection(), DELETE, statement -> {
             statement.setString(1, key);
             statement.setLong(2, now);
-            if (statement.executeUpdate() == 0) {
-              return false;
-            }
+            return statement.executeUpdate();
+          });
+          if (deleted == 0) {
+            return false;
           }
           tx.emit(new StoreEvent.Delete(key));
           return true;
@@ -215,21 +217,15 @@ public abstract class JdbcStore implements Store {
         "store take",
         tx -> {
           // One statement both reads and deletes, so of concurrent takes only one sees the row.
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement(
-                      "DELETE FROM store_items WHERE key = ? AND " + LIVE + " RETURNING " + COLUMNS)) {
+          Optional<Item> taken = Sql.prepared(tx.connection(), TAKE, statement -> {
             statement.setString(1, key);
             statement.setLong(2, now);
             try (ResultSet rows = statement.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.empty();
-              }
-              Item item = item(rows);
-              tx.emit(new StoreEvent.Delete(key));
-              return Optional.of(item);
+              return rows.next() ? Optional.of(item(rows)) : Optional.<Item>empty();
             }
-          }
+          });
+          taken.ifPresent(item -> tx.emit(new StoreEvent.Delete(key)));
+          return taken;
         });
   }
 
@@ -239,23 +235,17 @@ public abstract class JdbcStore implements Store {
     long now = now();
     return write(
         "store delete-expired",
-        tx -> {
-          try (PreparedStatement statement =
-              tx.connection()
-                  .prepareStatement(
-                      "DELETE FROM store_items WHERE expires_at IS NOT NULL AND expires_at <= ?"
-                          + " RETURNING key")) {
-            statement.setLong(1, now);
-            int deleted = 0;
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                tx.emit(new StoreEvent.Delete(rows.getString(1)));
-                deleted++;
-              }
+        tx -> Sql.prepared(tx.connection(), DELETE_EXPIRED, statement -> {
+          statement.setLong(1, now);
+          int deleted = 0;
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              tx.emit(new StoreEvent.Delete(rows.getString(1)));
+              deleted++;
             }
-            return deleted;
           }
-        });
+          return deleted;
+        }));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.portcullis.store.jdbc.internal;
 
 import dev.portcullis.store.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -13,6 +14,27 @@ public final class Sql {
   @FunctionalInterface
   public interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /** Work with one prepared statement. */
+  @FunctionalInterface
+  public interface StatementWork<T> {
+    T run(PreparedStatement statement) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} with {@code sql} prepared on {@code connection}: reused when the connection keeps
+   * its statements ({@link StatementCachingConnection}, SQLite), else prepared now and closed after (the
+   * PostgreSQL driver caches server-side prepares by itself). The work must close any result set it opens.
+   */
+  public static <T> T prepared(Connection connection, String sql, StatementWork<T> work)
+      throws SQLException {
+    if (connection.isWrapperFor(StatementCachingConnection.class)) {
+      return connection.unwrap(StatementCachingConnection.class).run(sql, work);
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      return work.run(statement);
+    }
   }
 
   /** Runs {@code work} with auto-commit on: each statement is its own transaction. */

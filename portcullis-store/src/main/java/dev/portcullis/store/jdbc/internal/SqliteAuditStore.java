@@ -2,20 +2,19 @@ package dev.portcullis.store.jdbc.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portcullis.audit.StoredAuditEvent;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * The audit log in the embedded SQLite file. Appends take turns on the process's write lock, and
- * {@code synchronous=FULL} makes each commit reach the disk before the append returns.
+ * The audit log in the embedded SQLite file. Appends go through the file's {@link SqliteWriter}, so they
+ * take turns with every other write and may share a commit with them, and {@code synchronous=FULL} makes
+ * each commit reach the disk before the append returns.
  */
 public final class SqliteAuditStore extends JdbcAuditStore {
-  private final ReentrantLock writeLock;
+  private final SqliteWriter writer;
 
-  public SqliteAuditStore(DataSource dataSource, ReentrantLock writeLock) {
+  public SqliteAuditStore(DataSource dataSource, SqliteWriter writer) {
     super(dataSource);
-    this.writeLock = requireNonNull(writeLock, "writeLock");
+    this.writer = requireNonNull(writer, "writer");
   }
 
   @Override
@@ -25,11 +24,6 @@ public final class SqliteAuditStore extends JdbcAuditStore {
 
   @Override
   protected <T> T appendTransaction(Sql.Work<T> work) {
-    writeLock.lock();
-    try {
-      return Sql.transaction(dataSource, "audit append", work);
-    } finally {
-      writeLock.unlock();
-    }
+    return writer.write("audit append", work::run);
   }
 }
