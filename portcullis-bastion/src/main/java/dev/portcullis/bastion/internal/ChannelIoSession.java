@@ -22,6 +22,7 @@ import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /**
  * The inner server's connection for one jump: instead of a socket, the outer jump channel. What the client sends on
@@ -183,10 +184,12 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
       // The inner session copies what it is given into its own decoder buffer before it returns.
       handler.messageReceived(this, new ByteArrayBuffer(data, offset, length));
       channel.getLocalWindow().release(length);
-    } catch (Throwable e) {
+    } catch (Exception e) {
+      // The inner session ends (telling the client why, where it can); the outer connection and its other
+      // channels are not affected.
       try {
         handler.exceptionCaught(this, e);
-      } catch (Throwable ignored) {
+      } catch (Exception unhandled) {
         close(true);
       }
     }
@@ -281,7 +284,9 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
           }
           window.consume(length);
           queuedBytes -= length;
-          channel.writePacket(packet);
+          // As an internal thread, as MINA's own forwarding does: during a key exchange of the outer connection
+          // the packet is queued (the windows bound how much) instead of blocking a thread that holds locks.
+          ThreadUtils.runAsInternal(packet, channel::writePacket);
         }
       } catch (IOException | RuntimeException e) {
         failure = e instanceof IOException io ? io : new IOException(e);
@@ -367,7 +372,7 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
     service.remove(this);
     try {
       handler.sessionClosed(this);
-    } catch (Throwable ignored) {
+    } catch (Exception ignored) {
       // The inner session is closing already.
     }
     // Graceful for the channel: what was handed to it still goes out, then its close.

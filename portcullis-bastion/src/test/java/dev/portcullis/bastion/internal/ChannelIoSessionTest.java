@@ -144,7 +144,7 @@ class ChannelIoSessionTest {
       // Reading again must widen the windows all the way back: a stall here would hang, so it has a deadline.
       byte[] got = CompletableFuture.supplyAsync(() -> {
         try {
-          return output.readNBytes(8 * 1024 * 1024);
+          return output.readNBytes(4 * 1024 * 1024);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -154,7 +154,7 @@ class ChannelIoSessionTest {
           throw new AssertionError("byte " + i + " is " + got[i] + ", expected " + Flood.at(i));
         }
       }
-      assertThat(got).hasSize(8 * 1024 * 1024);
+      assertThat(got).hasSize(4 * 1024 * 1024);
       assertThat(hops.getFirst().overran).as("the bastion sent past the client's window").isFalse();
       assertThat(hops.getFirst().sent.get()).isGreaterThan(got.length);
     }
@@ -165,7 +165,7 @@ class ChannelIoSessionTest {
     try (ClientSession session = jump(); ChannelExec exec = session.createExecChannel("sink")) {
       exec.open().verify(WAIT);
       OutputStream input = exec.getInvertedIn();
-      byte[] sent = new byte[16 * 1024 * 1024];
+      byte[] sent = new byte[4 * 1024 * 1024];
       random.nextBytes(sent);
       Thread writer = Thread.ofVirtual().start(() -> {
         try {
