@@ -13,15 +13,12 @@ final class BastionContext {
   final BastionServices services;
   final Upstream upstream;
   final LiveSessions live;
-  final JumpTargets targets;
   final ExecutorService background;
 
-  BastionContext(BastionServices services, Upstream upstream, LiveSessions live, JumpTargets targets,
-      ExecutorService background) {
+  BastionContext(BastionServices services, Upstream upstream, LiveSessions live, ExecutorService background) {
     this.services = requireNonNull(services, "services");
     this.upstream = requireNonNull(upstream, "upstream");
     this.live = requireNonNull(live, "live");
-    this.targets = requireNonNull(targets, "targets");
     this.background = requireNonNull(background, "background");
   }
 }

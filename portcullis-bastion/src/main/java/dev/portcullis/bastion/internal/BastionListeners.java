@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
@@ -18,49 +20,37 @@ import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /**
  * Builds the bastion's two MINA servers: the outer listener users connect to, which only jumps, and the inner
- * loopback server that terminates each hop, authorizes its login and relays it. Both take Portcullis
- * certificates only, and both explain refusals.
+ * server that terminates each hop on its jump channel, in process, authorizes its login and relays it. Both take
+ * Portcullis certificates only, and both explain refusals.
  */
 final class BastionListeners {
   private BastionListeners() {}
 
-  static SshServer outer(BastionContext context, InetSocketAddress listen, List<String> hostNames, int innerPort,
+  static SshServer outer(BastionContext context, InetSocketAddress listen, List<String> hostNames, InnerServer inner,
       HostCertificates certificates) {
-    SshServer server = common(certificates);
+    SshServer server = common(SshServer.setUpDefaultServer(), certificates);
     server.setHost(listen.getHostString());
     server.setPort(listen.getPort());
     server.setHostKeyCertificateProvider(session -> List.of(certificates.forNames(hostNames)));
     server.setPublickeyAuthenticator(new OuterAuthenticator(context));
     server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, channel("direct-tcpip",
-        session -> new JumpChannel(context, innerPort, null))));
+        session -> new JumpChannel(context, inner))));
     String hint = hostNames.getFirst() + (listen.getPort() == 22 ? "" : ":" + listen.getPort());
     server.setShellFactory(channel -> new JumpHostOnly(hint));
     server.setCommandFactory((channel, command) -> new JumpHostOnly(hint));
-    server.setForwardingFilter(new Filter() {
-      @Override
-      public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-        // Only the jump channel connects, and only to the inner server.
-        return type == Type.Direct && address.getPort() == innerPort
-            && "127.0.0.1".equals(address.getHostName());
-      }
-    });
+    // The jump channel connects nowhere itself (the inner server runs on it), so MINA's forwarding stays off.
+    server.setForwardingFilter(new Filter() {});
     return server;
   }
 
-  static SshServer inner(BastionContext context, HostCertificates certificates) {
-    SshServer server = common(certificates);
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setHostKeyCertificateProvider(session -> {
-      InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
-      return context.targets.find(from.getPort())
-          .map(target -> List.of(certificates.forNames(List.of(target.node().name()))))
-          .orElse(List.of());
-    });
+  static InnerServer inner(BastionContext context, HostCertificates certificates) {
+    InnerServer server = (InnerServer) common(ServerBuilder.builder().factory(InnerServer::new).build(), certificates);
+    server.setHostKeyCertificateProvider(session -> InnerServer.target(session)
+        .map(target -> List.of(certificates.forNames(List.of(target.node().name()))))
+        .orElse(List.of()));
     server.setPublickeyAuthenticator(new InnerAuthenticator(context));
     server.setChannelFactories(List.of(channel("session", session -> new RelayChannel(context)),
         channel("direct-tcpip", session -> new ForwardChannel(context))));
@@ -92,16 +82,6 @@ final class BastionListeners {
     });
     server.addSessionListener(new SessionListener() {
       @Override
-      public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
-        // By now the outer listener has registered its hop (it does so before the client may send a byte).
-        if (!(session.getRemoteAddress() instanceof InetSocketAddress from)
-            || context.targets.find(from.getPort()).isEmpty()) {
-          // Not a hop the outer listener opened: another local process.
-          session.close(true);
-        }
-      }
-
-      @Override
       public void sessionClosed(Session session) {
         InnerHop hop = session.getAttribute(InnerHop.KEY);
         if (hop != null) {
@@ -112,8 +92,7 @@ final class BastionListeners {
     return server;
   }
 
-  private static SshServer common(HostCertificates certificates) {
-    SshServer server = SshServer.setUpDefaultServer();
+  private static SshServer common(SshServer server, HostCertificates certificates) {
     server.setKeyPairProvider(KeyPairProvider.wrap(certificates.key()));
     server.setCipherFactories(Crypto.ciphers());
     server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));

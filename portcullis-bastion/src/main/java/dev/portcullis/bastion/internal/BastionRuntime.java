@@ -24,11 +24,11 @@ public final class BastionRuntime implements AutoCloseable {
       new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
   private final BastionContext context;
-  private final SshServer inner;
+  private final InnerServer inner;
   private final SshServer outer;
   private final ScheduledExecutorService watch;
 
-  private BastionRuntime(BastionContext context, SshServer inner, SshServer outer, ScheduledExecutorService watch) {
+  private BastionRuntime(BastionContext context, InnerServer inner, SshServer outer, ScheduledExecutorService watch) {
     this.context = context;
     this.inner = inner;
     this.outer = outer;
@@ -39,19 +39,19 @@ public final class BastionRuntime implements AutoCloseable {
     ExecutorService background = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("portcullis-bastion-", 0).factory());
     Upstream upstream = new Upstream(services);
-    BastionContext context = new BastionContext(services, upstream, new LiveSessions(), new JumpTargets(), background);
+    BastionContext context = new BastionContext(services, upstream, new LiveSessions(), background);
     endOrphans(context);
-    SshServer inner = BastionListeners.inner(context,
+    InnerServer inner = BastionListeners.inner(context,
         new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
     SshServer outer = null;
     try {
-      inner.start();
-      outer = BastionListeners.outer(context, settings.listen(), settings.hostNames(), inner.getPort(),
+      inner.startInProcess();
+      outer = BastionListeners.outer(context, settings.listen(), settings.hostNames(), inner,
           new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
       outer.start();
     } catch (IOException | RuntimeException e) {
       stopQuietly(outer);
-      stopQuietly(inner);
+      shutdownQuietly(inner);
       upstream.close();
       background.shutdownNow();
       throw e;
@@ -113,13 +113,21 @@ public final class BastionRuntime implements AutoCloseable {
       session.close(true);
     }
     stopQuietly(outer);
-    stopQuietly(inner);
+    shutdownQuietly(inner);
     context.upstream.close();
     context.background.shutdown();
     try {
       context.background.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void shutdownQuietly(InnerServer server) {
+    try {
+      server.shutdown();
+    } catch (IOException | RuntimeException e) {
+      log.debug("stopping the inner SSH server: {}", e.getMessage());
     }
   }
 

@@ -6,7 +6,6 @@ import dev.portcullis.policy.NodeResource;
 import dev.portcullis.policy.PolicySnapshot;
 import dev.portcullis.policy.SshGrant;
 import dev.portcullis.ssh.ca.UserExtension;
-import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.util.EnumSet;
 import java.util.List;
@@ -37,8 +36,7 @@ final class InnerAuthenticator implements PublickeyAuthenticator {
 
   @Override
   public boolean authenticate(String login, PublicKey key, ServerSession session) {
-    Optional<JumpTarget> found = session.getClientAddress() instanceof InetSocketAddress from
-        ? context.targets.find(from.getPort()) : Optional.empty();
+    Optional<JumpTarget> found = InnerServer.target(session);
     if (found.isEmpty()) {
       return false;
     }

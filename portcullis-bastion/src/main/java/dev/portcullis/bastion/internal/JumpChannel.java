@@ -9,41 +9,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.apache.sshd.common.util.threads.CloseableExecutorService;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
-import org.apache.sshd.server.forward.TcpipServerChannel;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
  * The jump of {@code ssh -J}: a {@code direct-tcpip} request for {@code NODE:22} on the outer connection. Only
  * enrolled nodes on which the user has some login are reachable; the stream then goes to the bastion's inner,
  * terminating server, never straight to the node, so every session is seen, authorized per login and recorded.
- * Nothing else can be reached through the bastion.
+ * The inner server runs its session right on this channel, in this process: there is no socket in between that
+ * another local process could reach. Nothing else can be reached through the bastion.
  */
-final class JumpChannel extends TcpipServerChannel {
+final class JumpChannel extends HopChannel {
   private final BastionContext context;
-  private final int innerPort;
-  private volatile JumpTarget pending;
+  private final InnerServer inner;
 
-  JumpChannel(BastionContext context, int innerPort, CloseableExecutorService executor) {
-    super(TcpForwardingFilter.Type.Direct, executor);
+  JumpChannel(BastionContext context, InnerServer inner) {
     this.context = context;
-    this.innerPort = innerPort;
+    this.inner = inner;
   }
 
   @Override
   protected OpenFuture doInit(Buffer buffer) {
     String host = buffer.getString();
     int port = buffer.getInt();
-    String originator = buffer.getString();
-    int originatorPort = buffer.getInt();
+    buffer.getString(); // originator address and port: the hop's client address is the outer connection's
+    buffer.getInt();
     ServerSession session = getServerSession();
     BastionUser user = session.getAttribute(OuterAuthenticator.USER);
     String client = session.getClientAddress() instanceof InetSocketAddress address
@@ -70,22 +64,7 @@ final class JumpChannel extends TcpipServerChannel {
       return refuse(user.username() + " has no login on node " + node.get().name() + " (no role grants a node labelled "
           + node.get().labels() + ")", user, client, host);
     }
-    pending = new JumpTarget(user, node.get(), session, client);
-    Buffer inner = new ByteArrayBuffer();
-    inner.putString("127.0.0.1");
-    inner.putInt(innerPort);
-    inner.putString(originator);
-    inner.putInt(originatorPort);
-    return super.doInit(inner);
-  }
-
-  @Override
-  protected void handleChannelOpenSuccess(OpenFuture future, IoSession session) {
-    // Registered before the open is confirmed: no byte reaches the inner server before the client gets it.
-    int localPort = ((InetSocketAddress) session.getLocalAddress()).getPort();
-    context.targets.register(localPort, pending);
-    session.addCloseFutureListener(closed -> context.targets.release(localPort));
-    super.handleChannelOpenSuccess(future, session);
+    return openHop(buffer, inner, new JumpTarget(user, node.get(), session, client));
   }
 
   private OpenFuture refuse(String why, BastionUser user, String client, String host) {

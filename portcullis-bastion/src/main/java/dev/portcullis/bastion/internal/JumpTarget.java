@@ -7,7 +7,7 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * One {@code ssh -J} hop: the authenticated user of an outer connection asked to reach {@code node}. The inner
- * server finds this by the loopback port its connection came from.
+ * session that runs on the jump channel carries it from its creation.
  *
  * @param user the user, as the outer connection authenticated them
  * @param node the enrolled node they asked for

@@ -86,13 +86,15 @@ class BastionEndToEndTest {
   private CliUser bob;
   private String aliceLogin;
   private String bobLogin;
+  private int bastionPort;
 
   @BeforeAll
   void startServerWithBastionAndSignIn() throws Exception {
     RealHost.require();
     aliceLogin = RealHost.throwawayName("pcba");
     bobLogin = RealHost.throwawayName("pcbb");
-    fixture = SshFixture.start(CONFIG.replace("{BASTION}", Integer.toString(freePort()))
+    bastionPort = freePort();
+    fixture = SshFixture.start(CONFIG.replace("{BASTION}", Integer.toString(bastionPort))
         .replace("{ALICE_LOGIN}", aliceLogin).replace("{BOB_LOGIN}", bobLogin));
     alice = fixture.user("alice");
     bob = fixture.user("bob");
@@ -170,6 +172,35 @@ class BastionEndToEndTest {
     Command.Result check = alice.bastionSsh(List.of(), aliceLogin, "web-1", "cat", "uploaded-sftp.txt",
         "uploaded-legacy.txt");
     assertThat(check.stdout()).isEqualTo("through the bastion\nthrough the bastion\n");
+  }
+
+  /**
+   * The bastion's inner server, which terminates sessions, runs on the jump channels in process: no port of this
+   * JVM but the bastion's own listener answers as an SSH server, so no local process can talk to the inner server
+   * and skip the jump's checks. Checked while a session through the bastion is live.
+   */
+  @Test
+  void noPortButTheBastionsListenerSpeaksSshWhileASessionIsLive() throws Exception {
+    Process ssh = start(alice.bastionSshCommand(List.of("-tt"), aliceLogin, "web-1"));
+    CompletableFuture<byte[]> seen = readAll(ssh.getInputStream());
+    readAll(ssh.getErrorStream());
+    try {
+      awaitLive(aliceLogin);
+      List<Integer> listening = ListeningPorts.ofThisProcess();
+      assertThat(listening).contains(bastionPort);
+      for (int port : listening) {
+        if (port != bastionPort) {
+          assertThat(ListeningPorts.greeting(port)).as("what port " + port + " of this JVM says first")
+              .doesNotStartWith("SSH-");
+        }
+      }
+    } finally {
+      ssh.getOutputStream().write("exit\n".getBytes(StandardCharsets.UTF_8));
+      ssh.getOutputStream().flush();
+      ssh.waitFor(30, TimeUnit.SECONDS);
+      ssh.destroy();
+      seen.join();
+    }
   }
 
   @Test
