@@ -60,12 +60,31 @@ public final class AuditLog implements AutoCloseable {
     if (!writer.isAlive()) {
       failWaiting(); // the writer is gone: nothing queued now would ever be written
     }
+    return acknowledged(pending);
+  }
+
+  /**
+   * Writes the events durably, in this order, and returns once all are on disk. Queued together, they usually
+   * share one commit, so a caller with several events waits once instead of once for each.
+   */
+  public List<StoredAuditEvent> recordAll(List<AuditEvent> events) {
+    List<Pending> pending = events.stream()
+        .map(event -> new Pending(requireNonNull(event, "event"), new CompletableFuture<>())).toList();
+    queue.addAll(pending);
+    if (!writer.isAlive()) {
+      failWaiting();
+    }
+    return pending.stream().map(AuditLog::acknowledged).toList();
+  }
+
+  private static StoredAuditEvent acknowledged(Pending pending) {
     StoredAuditEvent stored;
     try {
       stored = pending.stored().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
+    AuditEvent event = pending.event();
     log.info("audit {} {} user={} resource={} reasons={}", event.code().code(), event.code().type(),
         event.user(), event.resource(), event.reasons());
     return stored;
@@ -170,11 +189,15 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public StoredAuditEvent record() {
+      return AuditLog.this.record(build());
+    }
+
+    /** The event, stamped now with a fresh id, for {@link AuditLog#recordAll}. */
+    public AuditEvent build() {
       byte[] id = new byte[12];
       random.nextBytes(id);
-      return AuditLog.this.record(new AuditEvent(
-          Base64.getUrlEncoder().withoutPadding().encodeToString(id), code, clock.instant(), user, provider,
-          resource, reasons, clientAddress, details));
+      return new AuditEvent(Base64.getUrlEncoder().withoutPadding().encodeToString(id), code, clock.instant(), user,
+          provider, resource, reasons, clientAddress, details);
     }
   }
 }

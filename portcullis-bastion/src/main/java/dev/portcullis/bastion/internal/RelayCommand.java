@@ -1,6 +1,6 @@
 package dev.portcullis.bastion.internal;
 
-import dev.portcullis.audit.AuditCode;
+import dev.portcullis.audit.AuditEvent;
 import dev.portcullis.bastion.SessionLedger;
 import dev.portcullis.bastion.SessionRecorder;
 import java.io.IOException;
@@ -9,9 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,22 +133,14 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
       }
     }
     if (kind == SessionKind.SUBSYSTEM && request.equals("sftp")) {
-      sftp = new SftpAuditor(op -> later(() -> audit.record(AuditCode.SSH_SFTP, id, sftpDetails(op), List.of())));
+      sftp = new SftpAuditor(op -> later(() -> audit.sftp(id, op)));
     }
     context.live.add(id, this);
     SessionLedger.Start start = new SessionLedger.Start(id, hop.target.user().username(),
         hop.target.user().identity().provider(), hop.target.node().name(), hop.login, hop.target.clientAddress(),
         kind.id(), started, recording != null);
-    later(() -> {
-      ledger.started(start);
-      audit.record(AuditCode.SSH_SESSION_STARTED, id, startDetails(terminal), List.of());
-      if (kind == SessionKind.EXEC) {
-        ExecAudit.scp(request).ifPresentOrElse(
-            scp -> audit.record(AuditCode.SSH_SCP, id, Map.of("direction", scp.direction(), "path", scp.path(),
-                "recursive", Boolean.toString(scp.recursive())), List.of()),
-            () -> audit.record(AuditCode.SSH_EXEC, id, Map.of("command", ExecAudit.shown(request)), List.of()));
-      }
-    });
+    List<AuditEvent> events = audit.started(id, kind, request, terminal.pty(), recording != null, agentForwarded());
+    later(() -> together(() -> ledger.started(start), () -> audit.recordAll(events)));
     env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
     hop.upstream().whenComplete((upstream, error) -> {
       if (error != null) {
@@ -356,18 +346,24 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
       if (rec != null) {
         rec.finish();
       }
-      context.services.sessions().ended(id, ended, reason);
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("kind", kind.id());
-      details.put("duration_ms", Long.toString(Duration.between(started, ended).toMillis()));
-      details.put("bytes_in", Long.toString(bytesIn.get()));
-      details.put("bytes_out", Long.toString(bytesOut.get()));
-      details.put("exit_status", Integer.toString(status));
-      details.put("recorded", Boolean.toString(rec != null));
-      audit.record(AuditCode.SSH_SESSION_ENDED, id, details, List.of(reason));
+      together(() -> context.services.sessions().ended(id, ended, reason), () -> audit.ended(id, kind,
+          Duration.between(started, ended), bytesIn.get(), bytesOut.get(), status, rec != null, reason));
     });
     if (status >= 0) {
       auditTail.whenComplete((done, error) -> exit.onExit(status, failure == null ? "" : failure));
+    }
+  }
+
+  /**
+   * Writes the session's record and its audit events at the same time, so the session waits for one durable
+   * write, not one after the other (they often share a commit); returns when both are done.
+   */
+  private void together(Runnable record, Runnable auditEvents) {
+    CompletableFuture<Void> recorded = CompletableFuture.runAsync(record, context.background);
+    try {
+      auditEvents.run();
+    } finally {
+      recorded.join();
     }
   }
 
@@ -379,34 +375,7 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     });
   }
 
-  private Map<String, String> startDetails(TerminalRequest terminal) {
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("kind", kind.id());
-    if (kind == SessionKind.SUBSYSTEM) {
-      details.put("subsystem", request);
-    }
-    details.put("pty", Boolean.toString(terminal.pty()));
-    details.put("recorded", Boolean.toString(recording != null));
-    if (agentForwarded()) {
-      details.put("agent_forwarded", "true");
-    }
-    return details;
-  }
-
   private boolean agentForwarded() {
     return channel instanceof RelayChannel relay && relay.agentForwarded();
-  }
-
-  private static Map<String, String> sftpDetails(SftpAuditor.Operation op) {
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("action", op.action());
-    details.put("path", op.path());
-    if (!op.target().isEmpty()) {
-      details.put("target", op.target());
-    }
-    if (!op.mode().isEmpty()) {
-      details.put("mode", op.mode());
-    }
-    return details;
   }
 }

@@ -56,6 +56,25 @@ class AuditLogTest {
   }
 
   @Test
+  void eventsRecordedTogetherAreAllDurableInTheirOrderWhenTheCallReturns() throws Exception {
+    try (Storage storage = Storage.open(new StorageSettings.Sqlite(dir, Clock.systemUTC()));
+        JsonLinesAuditSink file = new JsonLinesAuditSink(dir.resolve("audit.jsonl"));
+        AuditLog audit = new AuditLog(storage.audit(), Optional.of(file), Clock.systemUTC(), new SecureRandom())) {
+      List<StoredAuditEvent> stored = audit.recordAll(List.of(
+          audit.event(AuditCode.SSH_SESSION_STARTED).user("alice").build(),
+          audit.event(AuditCode.SSH_EXEC).user("alice").build(),
+          audit.event(AuditCode.SSH_SESSION_ENDED).user("alice").build()));
+
+      assertThat(stored).extracting(event -> event.event().code())
+          .containsExactly(AuditCode.SSH_SESSION_STARTED, AuditCode.SSH_EXEC, AuditCode.SSH_SESSION_ENDED);
+      assertThat(stored.get(0).sequence()).isLessThan(stored.get(1).sequence());
+      assertThat(stored.get(1).sequence()).isLessThan(stored.get(2).sequence());
+      assertThat(storage.audit().verify()).isEqualTo(new AuditStore.ChainVerification.Intact(3));
+      assertThat(Files.readAllLines(dir.resolve("audit.jsonl"))).hasSize(3);
+    }
+  }
+
+  @Test
   void aClosedLogRefusesEventsInsteadOfLosingThem() {
     try (Storage storage = Storage.open(new StorageSettings.Sqlite(dir, Clock.systemUTC()))) {
       AuditLog audit = new AuditLog(storage.audit(), Optional.empty(), Clock.systemUTC(), new SecureRandom());
@@ -63,6 +82,8 @@ class AuditLogTest {
       audit.close();
 
       assertThatThrownBy(() -> audit.event(AuditCode.CONFIG_RELOADED).record()).hasMessageContaining("closed");
+      assertThatThrownBy(() -> audit.recordAll(List.of(audit.event(AuditCode.CONFIG_RELOADED).build())))
+          .hasMessageContaining("closed");
       assertThat(storage.audit().search(AuditQuery.all(10))).hasSize(1);
     }
   }
