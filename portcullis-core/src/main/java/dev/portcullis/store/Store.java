@@ -45,6 +45,19 @@ public interface Store extends AutoCloseable {
   boolean delete(String key);
 
   /**
+   * Applies {@code writes} in order in one transaction, all or none, so that related keys change
+   * together and cost one commit. The batch is refused, with nothing changed and no watch event, when a
+   * {@link StoreWrite.Create} finds its key live or a {@link StoreWrite.CompareAndSwap} finds another
+   * revision (or no live item), counting the batch's own earlier writes. Watches hear of each write of an
+   * applied batch, in order, as of the single-key methods.
+   *
+   * @param writes 1 to {@value StoreWrite#MAX_BATCH} writes, none null
+   * @return the items written by the batch's puts, creates and swaps, in batch order (deletes add
+   *     none); empty when the batch was refused
+   */
+  Optional<List<Item>> apply(List<StoreWrite> writes);
+
+  /**
    * Atomically reads and deletes the live item, for single-use values such as OIDC state: of any
    * number of concurrent calls for one key, exactly one gets the item.
    */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link Store} backend must have. A backend's test extends this class and says
- * how to open storage; the same tests, and the watch tests of {@link StoreWatchContract}, then run
- * against it.
+ * how to open storage; the same tests, and those of {@link StoreWatchContract} and {@link
+ * StoreBatchContract}, then run against it.
  */
-abstract class StoreContract extends StorageFixture implements StoreWatchContract {
+abstract class StoreContract extends StorageFixture implements StoreWatchContract, StoreBatchContract {
   protected Store store;
 
   @Override

@@ -6,6 +6,7 @@ import dev.portcullis.store.Item;
 import dev.portcullis.store.Store;
 import dev.portcullis.store.StoreEvent;
 import dev.portcullis.store.StoreKeys;
+import dev.portcullis.store.StoreWrite;
 import dev.portcullis.store.Subscription;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -126,39 +127,14 @@ public abstract class JdbcStore implements Store {
   @Override
   public Item put(String key, byte[] value, Optional<Instant> expires) {
     Write write = checked(key, value, expires);
-    return write(
-        "store put",
-        tx -> {
-          Item item = write.item(tx.nextRevision());
-          Sql.prepared(tx.connection(), UPSERT, statement -> {
-            bindItem(statement, item);
-            return statement.executeUpdate();
-          });
-          tx.emit(new StoreEvent.Put(item));
-          return item;
-        });
+    return write("store put", tx -> put(tx, write));
   }
 
   @Override
   public Optional<Item> create(String key, byte[] value, Optional<Instant> expires) {
     Write write = checked(key, value, expires);
     long now = now();
-    return write(
-        "store create",
-        tx -> {
-          Item item = write.item(tx.nextRevision());
-          // An expired item under the key counts as absent, so it may be replaced.
-          int written = Sql.prepared(tx.connection(), CREATE, statement -> {
-            bindItem(statement, item);
-            statement.setLong(5, now);
-            return statement.executeUpdate();
-          });
-          if (written == 0) {
-            return Optional.empty();
-          }
-          tx.emit(new StoreEvent.Put(item));
-          return Optional.of(item);
-        });
+    return write("store create", tx -> create(tx, write, now));
   }
 
   @Override
@@ -166,25 +142,7 @@ public abstract class JdbcStore implements Store {
       String key, long expectedRevision, byte[] value, Optional<Instant> expires) {
     Write write = checked(key, value, expires);
     long now = now();
-    return write(
-        "store compare-and-swap",
-        tx -> {
-          Item item = write.item(tx.nextRevision());
-          int written = Sql.prepared(tx.connection(), SWAP, statement -> {
-            statement.setBytes(1, write.value());
-            statement.setLong(2, item.revision());
-            bindExpiry(statement, 3, item.expires());
-            statement.setString(4, key);
-            statement.setLong(5, expectedRevision);
-            statement.setLong(6, now);
-            return statement.executeUpdate();
-          });
-          if (written == 0) {
-            return Optional.empty();
-          }
-          tx.emit(new StoreEvent.Put(item));
-          return Optional.of(item);
-        });
+    return write("store compare-and-swap", tx -> compareAndSwap(tx, write, expectedRevision, now));
   }
 
   @Override
@@ -192,20 +150,107 @@ public abstract class JdbcStore implements Store {
     StoreKeys.requireValid(key);
     ensureOpen();
     long now = now();
-    return write(
-        "store delete",
-        tx -> {
-          int deleted = Sql.prepared(tx.connection(), DELETE, statement -> {
-            statement.setString(1, key);
-            statement.setLong(2, now);
-            return statement.executeUpdate();
-          });
-          if (deleted == 0) {
-            return false;
+    return write("store delete", tx -> delete(tx, key, now));
+  }
+
+  @Override
+  public Optional<List<Item>> apply(List<StoreWrite> writes) {
+    List<StoreWrite> batch = StoreWrite.requireValidBatch(writes);
+    // Values are copied and expiries checked before the transaction, as the single-key methods do.
+    List<Write> checked = new ArrayList<>(batch.size());
+    for (StoreWrite write : batch) {
+      checked.add(switch (write) {
+        case StoreWrite.Put put -> checked(put.key(), put.value(), put.expires());
+        case StoreWrite.Create create -> checked(create.key(), create.value(), create.expires());
+        case StoreWrite.CompareAndSwap swap -> checked(swap.key(), swap.value(), swap.expires());
+        case StoreWrite.Delete delete -> null;
+      });
+    }
+    ensureOpen();
+    long now = now();
+    try {
+      return Optional.of(write("store apply", tx -> {
+        List<Item> items = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          Write write = checked.get(i);
+          switch (batch.get(i)) {
+            case StoreWrite.Put put -> items.add(put(tx, write));
+            case StoreWrite.Create create -> items.add(create(tx, write, now).orElseThrow(Refused::new));
+            case StoreWrite.CompareAndSwap swap ->
+                items.add(compareAndSwap(tx, write, swap.expectedRevision(), now).orElseThrow(Refused::new));
+            case StoreWrite.Delete delete -> delete(tx, delete.key(), now);
           }
-          tx.emit(new StoreEvent.Delete(key));
-          return true;
-        });
+        }
+        return List.copyOf(items);
+      }));
+    } catch (Refused refused) {
+      // Thrown inside the transaction, it rolled back this batch and no other, and dropped its events.
+      return Optional.empty();
+    }
+  }
+
+  /** A batch write found its key taken or changed; unwinds the batch's transaction. */
+  private static final class Refused extends RuntimeException {
+    Refused() {
+      super("store batch refused", null, false, false);
+    }
+  }
+
+  private static Item put(Tx tx, Write write) throws SQLException {
+    Item item = write.item(tx.nextRevision());
+    Sql.prepared(tx.connection(), UPSERT, statement -> {
+      bindItem(statement, item);
+      return statement.executeUpdate();
+    });
+    tx.emit(new StoreEvent.Put(item));
+    return item;
+  }
+
+  private static Optional<Item> create(Tx tx, Write write, long now) throws SQLException {
+    Item item = write.item(tx.nextRevision());
+    // An expired item under the key counts as absent, so it may be replaced.
+    int written = Sql.prepared(tx.connection(), CREATE, statement -> {
+      bindItem(statement, item);
+      statement.setLong(5, now);
+      return statement.executeUpdate();
+    });
+    if (written == 0) {
+      return Optional.empty();
+    }
+    tx.emit(new StoreEvent.Put(item));
+    return Optional.of(item);
+  }
+
+  private static Optional<Item> compareAndSwap(Tx tx, Write write, long expectedRevision, long now)
+      throws SQLException {
+    Item item = write.item(tx.nextRevision());
+    int written = Sql.prepared(tx.connection(), SWAP, statement -> {
+      statement.setBytes(1, write.value());
+      statement.setLong(2, item.revision());
+      bindExpiry(statement, 3, item.expires());
+      statement.setString(4, write.key());
+      statement.setLong(5, expectedRevision);
+      statement.setLong(6, now);
+      return statement.executeUpdate();
+    });
+    if (written == 0) {
+      return Optional.empty();
+    }
+    tx.emit(new StoreEvent.Put(item));
+    return Optional.of(item);
+  }
+
+  private static boolean delete(Tx tx, String key, long now) throws SQLException {
+    int deleted = Sql.prepared(tx.connection(), DELETE, statement -> {
+      statement.setString(1, key);
+      statement.setLong(2, now);
+      return statement.executeUpdate();
+    });
+    if (deleted == 0) {
+      return false;
+    }
+    tx.emit(new StoreEvent.Delete(key));
+    return true;
   }
 
   @Override
