@@ -9,6 +9,7 @@ import dev.portcullis.bastion.sessions.internal.NewestFirst;
 import dev.portcullis.store.Item;
 import dev.portcullis.store.Store;
 import dev.portcullis.store.StoreKeys;
+import dev.portcullis.store.StoreWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -100,14 +101,17 @@ public final class SshSessions {
       throw new IllegalArgumentException("session " + session.id() + ": ended " + session.ended().get()
           + " (expected: a live session)");
     }
-    // Index first: a record never exists without its live entry, even if this is cut short in between.
-    store.put(LIVE + session.id(), write(new LiveEntry(clock.instant())), Optional.empty());
-    Optional<Item> created = store.create(RECORDS + session.id(), write(session), Optional.empty());
-    if (created.isEmpty()) {
+    // One transaction writes both, so a record never exists without its live entry, and the session costs
+    // one commit to start.
+    Optional<List<Item>> written = store.apply(List.of(
+        new StoreWrite.Put(LIVE + session.id(), write(new LiveEntry(clock.instant())), Optional.empty()),
+        new StoreWrite.Create(RECORDS + session.id(), write(session), Optional.empty())));
+    if (written.isEmpty()) {
       throw new IllegalStateException("session " + session.id() + " already exists");
     }
+    Item created = written.get().get(1);
     if (started.size() < MAX_REMEMBERED) {
-      started.put(session.id(), new Started(session, created.get().revision()));
+      started.put(session.id(), new Started(session, created.revision()));
     }
     return session;
   }
@@ -147,22 +151,18 @@ public final class SshSessions {
   }
 
   /**
-   * Writes the ended record if the stored one still has {@code revision}, then drops its live entry and
-   * any kill request. The record goes first: a crash in between leaves a live entry that {@link #live()}
-   * tidies, never a live record missing from the index.
+   * Writes the ended record if the stored one still has {@code revision}, and drops its live entry and any
+   * kill request, all in one transaction: the session costs one commit to end, and no crash can leave a
+   * live record missing from the index. A kill request that is not there costs a delete that finds
+   * nothing, cheaper than a separate read.
    */
   private boolean swapToEnded(SshSessionRecord ended, long revision) {
     String id = ended.id();
     Instant expires = ended.ended().orElseThrow().plus(retention);
-    if (store.compareAndSwap(RECORDS + id, revision, write(ended), Optional.of(expires)).isEmpty()) {
-      return false;
-    }
-    store.delete(LIVE + id);
-    // Kill requests are rare: a read costs far less than a write that would find nothing to delete.
-    if (store.get(KILLS + id).isPresent()) {
-      store.delete(KILLS + id);
-    }
-    return true;
+    return store.apply(List.of(
+        new StoreWrite.CompareAndSwap(RECORDS + id, revision, write(ended), Optional.of(expires)),
+        new StoreWrite.Delete(LIVE + id),
+        new StoreWrite.Delete(KILLS + id))).isPresent();
   }
 
   /** The session, live or ended within the retention period; empty for an unknown or malformed id. */

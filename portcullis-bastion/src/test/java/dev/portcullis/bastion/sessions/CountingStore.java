@@ -3,6 +3,7 @@ package dev.portcullis.bastion.sessions;
 import dev.portcullis.store.Item;
 import dev.portcullis.store.Store;
 import dev.portcullis.store.StoreEvent;
+import dev.portcullis.store.StoreWrite;
 import dev.portcullis.store.Subscription;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,23 @@ final class CountingStore implements Store {
   public boolean delete(String key) {
     note("delete", key);
     return store.delete(key);
+  }
+
+  /** Notes a batch as one call, such as {@code "apply [put ssh-sessions-live/s-1, create ssh-sessions/s-1]"}. */
+  @Override
+  public Optional<List<Item>> apply(List<StoreWrite> writes) {
+    note("apply", writes.stream().map(CountingStore::describe).toList().toString());
+    return store.apply(writes);
+  }
+
+  private static String describe(StoreWrite write) {
+    String operation = switch (write) {
+      case StoreWrite.Put put -> "put";
+      case StoreWrite.Create create -> "create";
+      case StoreWrite.CompareAndSwap swap -> "compareAndSwap";
+      case StoreWrite.Delete delete -> "delete";
+    };
+    return operation + " " + write.key();
   }
 
   @Override

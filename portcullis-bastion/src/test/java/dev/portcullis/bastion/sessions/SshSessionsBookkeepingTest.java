@@ -1,7 +1,9 @@
 package dev.portcullis.bastion.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.store.Item;
 import dev.portcullis.store.jdbc.Storage;
 import dev.portcullis.store.jdbc.StorageSettings;
 import dev.portcullis.testing.TestClock;
@@ -36,22 +38,35 @@ class SshSessionsBookkeepingTest {
   }
 
   @Test
-  void aSessionStartedHereEndsWithTwoWritesAndNoReadOfItsRecord() {
+  void aSessionStartsWithOneBatchAndEndsWithOneBatchAndNoRead() {
     sessions.start(session("s-1"));
-    assertThat(store.calls()).containsExactly("put ssh-sessions-live/s-1", "create ssh-sessions/s-1");
+    assertThat(store.calls()).containsExactly("apply [put ssh-sessions-live/s-1, create ssh-sessions/s-1]");
     store.clear();
 
     clock.advance(Duration.ofMinutes(2));
     Optional<SshSessionRecord> ended = sessions.end("s-1", clock.instant(), "exit 0");
 
-    assertThat(store.calls()).containsExactly(
-        "compareAndSwap ssh-sessions/s-1", "delete ssh-sessions-live/s-1", "get ssh-session-kills/s-1");
+    assertThat(store.calls()).containsExactly("apply [compareAndSwap ssh-sessions/s-1,"
+        + " delete ssh-sessions-live/s-1, delete ssh-session-kills/s-1]");
     assertThat(ended).get().satisfies(record -> {
       assertThat(record.ended()).contains(clock.instant());
       assertThat(record.endReason()).contains("exit 0");
     });
     assertThat(sessions.find("s-1")).isEqualTo(ended);
     assertThat(sessions.live()).isEmpty();
+  }
+
+  @Test
+  void aRefusedStartWritesNothing() {
+    sessions.start(session("s-1"));
+    Optional<Item> entry = storage.store().get("ssh-sessions-live/s-1");
+    Optional<Item> record = storage.store().get("ssh-sessions/s-1");
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> sessions.start(session("s-1"))).isInstanceOf(IllegalStateException.class);
+
+    assertThat(storage.store().get("ssh-sessions-live/s-1")).isPresent().isEqualTo(entry);
+    assertThat(storage.store().get("ssh-sessions/s-1")).isPresent().isEqualTo(record);
   }
 
   @Test
@@ -62,8 +77,9 @@ class SshSessionsBookkeepingTest {
 
     sessions.end("s-1", clock.instant(), "killed");
 
-    assertThat(store.calls()).contains("delete ssh-session-kills/s-1");
+    assertThat(store.calls()).singleElement().asString().contains("delete ssh-session-kills/s-1");
     assertThat(sessions.killRequests()).isEmpty();
+    assertThat(storage.store().get("ssh-session-kills/s-1")).isEmpty();
   }
 
   @Test
@@ -76,8 +92,9 @@ class SshSessionsBookkeepingTest {
 
     Optional<SshSessionRecord> ended = sessions.end("s-1", clock.instant(), "exit 0");
 
-    assertThat(store.calls()).startsWith("compareAndSwap ssh-sessions/s-1", "get ssh-sessions/s-1",
-        "compareAndSwap ssh-sessions/s-1");
+    String endBatch = "apply [compareAndSwap ssh-sessions/s-1, delete ssh-sessions-live/s-1,"
+        + " delete ssh-session-kills/s-1]";
+    assertThat(store.calls()).containsExactly(endBatch, "get ssh-sessions/s-1", endBatch);
     assertThat(ended).contains(started.endedAt(clock.instant(), "exit 0"));
     assertThat(sessions.find("s-1")).isEqualTo(ended);
     assertThat(sessions.live()).isEmpty();
