@@ -202,8 +202,13 @@ class ChannelIoSessionTest {
       exec.open().verify(WAIT);
       assertThat(inner.activeSessions()).hasSize(1);
       TestHop hop = awaitHop();
+      // The open confirmation does not wait for the exec request, which may still be on its way to the inner
+      // server: close only once the command really writes, or there is no command to end.
+      await(() -> flood.produced.get() > 0);
       hop.getSession().close(true);
       await(() -> inner.activeSessions().isEmpty() && flood.destroyed.getCount() == 0);
+      // Its writer, blocked on a window or not, is not left hanging on a channel that is gone.
+      assertThat(flood.ended.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the flood's writer ended").isTrue();
       await(session::isClosed);
     }
   }
@@ -319,6 +324,7 @@ class ChannelIoSessionTest {
   private static final class Flood implements Command {
     final AtomicLong produced = new AtomicLong();
     final CountDownLatch destroyed = new CountDownLatch(1);
+    final CountDownLatch ended = new CountDownLatch(1);
     private OutputStream out;
 
     static byte at(long i) {
@@ -341,6 +347,8 @@ class ChannelIoSessionTest {
           }
         } catch (IOException e) {
           // The channel closed.
+        } finally {
+          ended.countDown();
         }
       });
     }
