@@ -39,65 +39,77 @@ public sealed interface StoreWrite {
     return List.copyOf(writes);
   }
 
-  /** As {@link Store#put}: writes the item whatever was there before. */
-  record Put(String key, byte[] value, Optional<Instant> expires) implements StoreWrite {
-    public Put {
-      StoreKeys.requireValid(key);
-      value = requireNonNull(value, "value").clone();
+  /**
+   * What a put, create or compare-and-swap stores: the bytes, copied in and out, and when they expire. Its
+   * {@code toString()} gives the length only, because values often hold tokens.
+   */
+  record Content(byte[] bytes, Optional<Instant> expires) {
+    public Content {
+      bytes = requireNonNull(bytes, "value").clone();
       requireNonNull(expires, "expires");
     }
 
-    /** A copy of the bytes to write. */
+    /** A copy of the bytes. */
     @Override
-    public byte[] value() {
-      return value.clone();
+    public byte[] bytes() {
+      return bytes.clone();
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Put that
-          && key.equals(that.key) && Arrays.equals(value, that.value) && expires.equals(that.expires);
+      return other instanceof Content that && Arrays.equals(bytes, that.bytes) && expires.equals(that.expires);
     }
 
     @Override
     public int hashCode() {
-      return (key.hashCode() * 31 + Arrays.hashCode(value)) * 31 + expires.hashCode();
+      return Arrays.hashCode(bytes) * 31 + expires.hashCode();
     }
 
     @Override
     public String toString() {
-      return "Put[key=" + key + ", value=<" + value.length + " bytes>, expires=" + expires + "]";
+      return "<" + bytes.length + " bytes>, expires=" + expires;
+    }
+  }
+
+  /** As {@link Store#put}: writes the item whatever was there before. */
+  record Put(String key, Content content) implements StoreWrite {
+    public Put {
+      StoreKeys.requireValid(key);
+      requireNonNull(content, "content");
+    }
+
+    public Put(String key, byte[] value, Optional<Instant> expires) {
+      this(key, new Content(value, expires));
+    }
+
+    /** A copy of the bytes to write. */
+    public byte[] value() {
+      return content.bytes();
+    }
+
+    public Optional<Instant> expires() {
+      return content.expires();
     }
   }
 
   /** As {@link Store#create}: writes the item only when no live item has the key, else refuses the batch. */
-  record Create(String key, byte[] value, Optional<Instant> expires) implements StoreWrite {
+  record Create(String key, Content content) implements StoreWrite {
     public Create {
       StoreKeys.requireValid(key);
-      value = requireNonNull(value, "value").clone();
-      requireNonNull(expires, "expires");
+      requireNonNull(content, "content");
+    }
+
+    public Create(String key, byte[] value, Optional<Instant> expires) {
+      this(key, new Content(value, expires));
     }
 
     /** A copy of the bytes to write. */
-    @Override
     public byte[] value() {
-      return value.clone();
+      return content.bytes();
     }
 
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Create that
-          && key.equals(that.key) && Arrays.equals(value, that.value) && expires.equals(that.expires);
-    }
-
-    @Override
-    public int hashCode() {
-      return (key.hashCode() * 31 + Arrays.hashCode(value)) * 31 + expires.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return "Create[key=" + key + ", value=<" + value.length + " bytes>, expires=" + expires + "]";
+    public Optional<Instant> expires() {
+      return content.expires();
     }
   }
 
@@ -107,41 +119,27 @@ public sealed interface StoreWrite {
    *
    * @param expectedRevision the revision the caller read, at least 1 (no stored item has less)
    */
-  record CompareAndSwap(String key, long expectedRevision, byte[] value, Optional<Instant> expires)
-      implements StoreWrite {
+  record CompareAndSwap(String key, long expectedRevision, Content content) implements StoreWrite {
     public CompareAndSwap {
       StoreKeys.requireValid(key);
       if (expectedRevision < 1) {
         throw new IllegalArgumentException(
             "expectedRevision: " + expectedRevision + " (expected: >= 1)");
       }
-      value = requireNonNull(value, "value").clone();
-      requireNonNull(expires, "expires");
+      requireNonNull(content, "content");
+    }
+
+    public CompareAndSwap(String key, long expectedRevision, byte[] value, Optional<Instant> expires) {
+      this(key, expectedRevision, new Content(value, expires));
     }
 
     /** A copy of the bytes to write. */
-    @Override
     public byte[] value() {
-      return value.clone();
+      return content.bytes();
     }
 
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof CompareAndSwap that
-          && key.equals(that.key) && expectedRevision == that.expectedRevision
-          && Arrays.equals(value, that.value) && expires.equals(that.expires);
-    }
-
-    @Override
-    public int hashCode() {
-      return ((key.hashCode() * 31 + Long.hashCode(expectedRevision)) * 31 + Arrays.hashCode(value)) * 31
-          + expires.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return "CompareAndSwap[key=" + key + ", expectedRevision=" + expectedRevision + ", value=<"
-          + value.length + " bytes>, expires=" + expires + "]";
+    public Optional<Instant> expires() {
+      return content.expires();
     }
   }
 
