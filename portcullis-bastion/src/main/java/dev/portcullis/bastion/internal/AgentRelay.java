@@ -8,7 +8,6 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
@@ -93,7 +92,7 @@ final class AgentRelay {
     protected void doWriteData(byte[] data, int off, long len) {
       ToUser target = user;
       if (target != null) {
-        relay(data, off, (int) len, target.toUser, this);
+        target.toUser.relay(Arrays.copyOfRange(data, off, off + (int) len), this);
       }
     }
 
@@ -138,7 +137,7 @@ final class AgentRelay {
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) {
-      relay(data, off, (int) len, node.toNode, this);
+      node.toNode.relay(Arrays.copyOfRange(data, off, off + (int) len), this);
     }
 
     @Override
@@ -160,16 +159,5 @@ final class AgentRelay {
         close(true);
       }
     }
-  }
-
-  /** Passes bytes on; the window of the side they came from grows once they are sent. */
-  private static void relay(byte[] data, int off, int len, PipelinedSender to, AbstractChannel from) {
-    to.write(Arrays.copyOfRange(data, off, off + len), () -> {
-      try {
-        from.getLocalWindow().release(len);
-      } catch (IOException e) {
-        from.close(true);
-      }
-    });
   }
 }

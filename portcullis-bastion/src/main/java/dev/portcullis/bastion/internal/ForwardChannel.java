@@ -6,16 +6,13 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 
@@ -25,10 +22,6 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  * sshd decides and connects, as it would without the bastion.
  */
 final class ForwardChannel extends AbstractServerChannel {
-  private static final int CHUNK = 32 * 1024;
-  /** How far the bastion reads ahead of a slow client. */
-  private static final long READ_AHEAD = 1024 * 1024;
-
   private final BastionContext context;
   private final PipelinedSender toNode = new PipelinedSender(false);
   private final PipelinedSender toClient = new PipelinedSender(false);
@@ -78,7 +71,7 @@ final class ForwardChannel extends AbstractServerChannel {
           signalChannelOpenSuccess();
           future.setOpened();
           toClient.attach(this);
-          pump(channel.getAsyncOut());
+          toClient.copyFrom(channel.getAsyncOut(), bytes -> { }, () -> close(false));
           channel.addCloseFutureListener(closed -> close(false));
         });
       } catch (IOException | RuntimeException e) {
@@ -94,43 +87,9 @@ final class ForwardChannel extends AbstractServerChannel {
         "Portcullis: " + message));
   }
 
-  /** Copies the node's side to the client, reading at most {@link #READ_AHEAD} ahead of it. */
-  private void pump(IoInputStream from) {
-    Buffer buffer = new ByteArrayBuffer(CHUNK, false);
-    from.read(buffer).addListener(read -> {
-      int n = read.getRead();
-      if (read.getException() != null || n < 0) {
-        toClient.whenDrained(() -> close(false));
-        return;
-      }
-      byte[] bytes = Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.rpos() + n);
-      AtomicBoolean resumed = new AtomicBoolean();
-      Runnable next = () -> {
-        if (resumed.compareAndSet(false, true)) {
-          pump(from);
-        }
-      };
-      toClient.write(bytes, () -> {
-        if (toClient.queued() < READ_AHEAD) {
-          next.run();
-        }
-      });
-      if (toClient.queued() < READ_AHEAD) {
-        next.run();
-      }
-    });
-  }
-
   @Override
   protected void doWriteData(byte[] data, int off, long len) {
-    int length = (int) len;
-    toNode.write(Arrays.copyOfRange(data, off, off + length), () -> {
-      try {
-        getLocalWindow().release(length);
-      } catch (IOException e) {
-        close(true);
-      }
-    });
+    toNode.relay(Arrays.copyOfRange(data, off, off + (int) len), this);
   }
 
   @Override

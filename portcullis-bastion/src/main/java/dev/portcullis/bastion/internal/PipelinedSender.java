@@ -2,14 +2,20 @@ package dev.portcullis.bastion.internal;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.channel.RemoteWindow;
+import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /**
  * Sends relayed bytes on a channel as fast as the peer's window allows, with many packets in flight. MINA's
@@ -20,6 +26,9 @@ import org.apache.sshd.common.util.buffer.Buffer;
  */
 final class PipelinedSender implements ChannelListener {
   private static final String WINDOW_ADJUST = "SSH_MSG_CHANNEL_WINDOW_ADJUST";
+  private static final int CHUNK = 32 * 1024;
+  /** How far {@link #copyFrom} reads ahead of a slow receiver. */
+  private static final long READ_AHEAD = 1024 * 1024;
 
   private static final class Chunk {
     final byte[] data;
@@ -62,6 +71,53 @@ final class PipelinedSender implements ChannelListener {
       queuedBytes += data.length;
     }
     pump();
+  }
+
+  /**
+   * Sends bytes that arrived on {@code from}; {@code from}'s window grows by them once they are sent, so the peer
+   * that sent them may send more. Nothing more than the windows ever waits here.
+   */
+  void relay(byte[] data, AbstractChannel from) {
+    write(data, () -> {
+      try {
+        from.getLocalWindow().release(data.length);
+      } catch (IOException e) {
+        from.close(true);
+      }
+    });
+  }
+
+  /**
+   * Sends everything {@code from} (a channel's asynchronous output) yields, until it ends; then {@code atEnd} runs
+   * once all of it was sent. Reads go on while less than {@link #READ_AHEAD} waits for this side's window, so
+   * {@code from}'s window, and its peer, slow down when this side's receiver does. {@code tap} sees each chunk
+   * before it is queued.
+   */
+  void copyFrom(IoInputStream from, Consumer<byte[]> tap, Runnable atEnd) {
+    Buffer buffer = new ByteArrayBuffer(CHUNK, false);
+    from.read(buffer).addListener(read -> {
+      int n = read.getRead();
+      if (read.getException() != null || n < 0) {
+        whenDrained(atEnd);
+        return;
+      }
+      byte[] bytes = Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.rpos() + n);
+      tap.accept(bytes);
+      AtomicBoolean resumed = new AtomicBoolean();
+      Runnable next = () -> {
+        if (resumed.compareAndSet(false, true)) {
+          copyFrom(from, tap, atEnd);
+        }
+      };
+      write(bytes, () -> {
+        if (queued() < READ_AHEAD) {
+          next.run();
+        }
+      });
+      if (queued() < READ_AHEAD) {
+        next.run();
+      }
+    });
   }
 
   /** Runs {@code then} once everything queued has gone to the session (for EOF, which must come after it). */
@@ -118,7 +174,9 @@ final class PipelinedSender implements ChannelListener {
           window.consume(length);
           chunk.offset += length;
           queuedBytes -= length;
-          IoWriteFuture written = channel.writePacket(packet);
+          // As an internal thread, as MINA's own forwarding and ChannelIoSession write: during a key exchange the
+          // packet is queued (the windows bound how much) instead of blocking a thread that holds this lock.
+          IoWriteFuture written = ThreadUtils.runAsInternal(packet, channel::writePacket);
           if (chunk.offset == chunk.data.length) {
             queue.poll();
             written.addListener(done -> {

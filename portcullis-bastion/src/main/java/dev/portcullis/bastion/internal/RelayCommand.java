@@ -18,8 +18,6 @@ import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
@@ -38,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDataReceiver, LiveSessions.Live {
   private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
-  private static final int CHUNK = 32 * 1024;
-  /** How far the bastion reads ahead of a slow client, per stream. */
-  private static final long READ_AHEAD = 1024 * 1024;
 
   private final BastionContext context;
   private final SessionKind kind;
@@ -92,7 +87,7 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   }
 
   @Override
-  public void setIoInputStream(org.apache.sshd.common.io.IoInputStream in) {
+  public void setIoInputStream(IoInputStream in) {
     // Input arrives through the channel's data receiver, or is not read at all.
   }
 
@@ -166,48 +161,13 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
         }
         node = opened;
         toNode.attach((org.apache.sshd.common.channel.AbstractChannel) opened);
-        pump(opened.getAsyncOut(), toClient, true);
-        pump(opened.getAsyncErr(), toClientErr, false);
+        toClient.copyFrom(opened.getAsyncOut(), this::output, this::halfClosed);
+        toClientErr.copyFrom(opened.getAsyncErr(), bytes -> bytesOut.addAndGet(bytes.length), this::halfClosed);
         opened.addCloseFutureListener(closed -> halfClosed());
       });
     } catch (IOException | RuntimeException e) {
       fail("node " + hop.target.node().name() + ": " + Upstream.reason(e));
     }
-  }
-
-  /**
-   * Copies one direction from the node to the client. Reads go on while less than {@link #READ_AHEAD} waits for
-   * the client's window, so the node's window (and the node) slow down when the client does.
-   */
-  private void pump(IoInputStream from, PipelinedSender to, boolean stdout) {
-    Buffer buffer = new ByteArrayBuffer(CHUNK, false);
-    from.read(buffer).addListener(read -> {
-      int n = read.getRead();
-      if (read.getException() != null || n < 0) {
-        to.whenDrained(this::halfClosed);
-        return;
-      }
-      byte[] bytes = java.util.Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.rpos() + n);
-      bytesOut.addAndGet(n);
-      SessionRecorder.Recording rec = recording;
-      if (stdout && rec != null) {
-        rec.output(bytes, 0, n);
-      }
-      java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
-      Runnable next = () -> {
-        if (resumed.compareAndSet(false, true)) {
-          pump(from, to, stdout);
-        }
-      };
-      to.write(bytes, () -> {
-        if (to.queued() < READ_AHEAD) {
-          next.run();
-        }
-      });
-      if (to.queued() < READ_AHEAD) {
-        next.run();
-      }
-    });
   }
 
   @Override
@@ -225,14 +185,17 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     if (auditor != null) {
       auditor.accept(copy, 0, len);
     }
-    toNode.write(copy, () -> {
-      try {
-        session.getLocalWindow().release(len);
-      } catch (IOException e) {
-        session.close(true);
-      }
-    });
+    toNode.relay(copy, session);
     return 0;
+  }
+
+  /** The node's standard output on its way to the client: counted, and recorded when the session is. */
+  private void output(byte[] bytes) {
+    bytesOut.addAndGet(bytes.length);
+    SessionRecorder.Recording rec = recording;
+    if (rec != null) {
+      rec.output(bytes, 0, bytes.length);
+    }
   }
 
   /** The client sent EOF: pass it on once everything before it went to the node. */
