@@ -59,8 +59,9 @@ import org.apache.sshd.core.CoreModuleProperties;
  *   <li>{@code run MODE TARGET SECONDS WORKERS CONNECTIONS}: MODE {@code connect} opens a new connection per
  *       session (through the bastion: a new bastion connection, a direct-tcpip jump and a new inner connection,
  *       as {@code ssh -J} does), MODE {@code channel} opens a new session channel per session on the CONNECTIONS
- *       connections opened before (as OpenSSH's ControlMaster does); TARGET is {@code direct}, {@code bastion}, or
- *       {@code jump}: plain OpenSSH as the jump host (the node's own sshd forwarding to itself), the peer;
+ *       connections opened before (as OpenSSH's ControlMaster does); TARGET is {@code direct}, {@code bastion},
+ *       {@code onehop} (the bastion without a jump: user name LOGIN@NODE on the bastion's port) or {@code jump}:
+ *       plain OpenSSH as the jump host (the node's own sshd forwarding to itself), the peer;
  *       prints one {@code BENCH ...} line;
  *   <li>{@code kex-cost}: what one key exchange costs this JVM on each side, per method MINA takes (BouncyCastle's
  *       post-quantum KEMs, the JDK's X25519); prints {@code KEX ...} lines;
@@ -203,7 +204,11 @@ public final class BastionLoad {
   }
 
   private ClientSession login(String name, int port) throws IOException {
-    ClientSession session = client.connectNamed(login, name, port).verify(TIMEOUT).getSession();
+    return login(login, name, port);
+  }
+
+  private ClientSession login(String user, String name, int port) throws IOException {
+    ClientSession session = client.connectNamed(user, name, port).verify(TIMEOUT).getSession();
     try {
       session.addPublicKeyIdentity(identity);
       session.auth().verify(TIMEOUT);
@@ -222,6 +227,9 @@ public final class BastionLoad {
   private Connection connect(String target) throws IOException {
     if (target.equals("direct")) {
       return new Connection(login(node, nodePort), null, null);
+    }
+    if (target.equals("onehop")) {
+      return new Connection(login(login + "@" + node, "127.0.0.1", bastionPort), null, null);
     }
     // "jump": plain OpenSSH as the jump host, the node's own sshd forwarding to itself; "bastion": Portcullis.
     boolean openSsh = target.equals("jump");
@@ -256,7 +264,7 @@ public final class BastionLoad {
   }
 
   private void check() throws IOException {
-    for (String target : List.of("direct", "bastion")) {
+    for (String target : List.of("direct", "bastion", "onehop")) {
       try (Connection connection = connect(target)) {
         String seen = exec(connection.session(), "echo bench-$((6*7)) $(id -un)").strip();
         if (!seen.equals("bench-42 " + login)) {
@@ -265,6 +273,8 @@ public final class BastionLoad {
         if (target.equals("bastion")) {
           System.out.println("HOP generator->bastion " + algorithms(connection.outer()));
           System.out.println("HOP generator->bastion-inner " + algorithms(connection.session()));
+        } else if (target.equals("onehop")) {
+          System.out.println("HOP generator->bastion-onehop " + algorithms(connection.session()));
         } else {
           System.out.println("HOP generator->sshd " + algorithms(connection.session()));
         }
@@ -300,8 +310,8 @@ public final class BastionLoad {
     if (!mode.equals("connect") && !mode.equals("channel")) {
       throw new IllegalArgumentException("mode: " + mode + " (expected: connect or channel)");
     }
-    if (!List.of("direct", "jump", "bastion").contains(target)) {
-      throw new IllegalArgumentException("target: " + target + " (expected: direct, jump or bastion)");
+    if (!List.of("direct", "jump", "bastion", "onehop").contains(target)) {
+      throw new IllegalArgumentException("target: " + target + " (expected: direct, jump, bastion or onehop)");
     }
     List<Connection> shared = List.of();
     if (mode.equals("channel")) {

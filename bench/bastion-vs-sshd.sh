@@ -374,6 +374,8 @@ KNOWN_HOSTS="$(awk '$1 == "UserKnownHostsFile" { print $2; exit }' "$work/ssh_co
 SSH=(ssh -F "$work/ssh_config" -o BatchMode=yes -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=10)
 DIRECT=(-p "$NODE_PORT" "$LOGIN@127.0.0.1")
 BASTION=("$LOGIN@$NODE")
+# The bastion in one hop: no ProxyJump, the user name says the login and the node ("Host 127.0.0.1" block).
+ONE_HOP=(-p "$BASTION_PORT" "$LOGIN@$NODE@127.0.0.1")
 # The peer: plain OpenSSH as the jump host. The node's own sshd forwards to itself (ssh -J), so the client does
 # the same double encryption as through the bastion, and nothing is terminated, recorded or audited on the way.
 # The jump host gets a name of its own (ssh refuses a jump to the very host, port and user it is going to).
@@ -401,11 +403,18 @@ got="$("${SSH[@]}" "${BASTION[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)
 [ "$got" = "$want" ] || die "8 MiB sent through the bastion arrived as $got (expected: $want)"
 got="$("${SSH_JUMP[@]}" "${OPENSSH_JUMP[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
 [ "$got" = "$want" ] || die "8 MiB sent through the OpenSSH jump host arrived as $got (expected: $want)"
+# shellcheck disable=SC2016 # expanded by the node's shell
+seen="$("${SSH[@]}" "${ONE_HOP[@]}" 'echo one-hop-$((6*7)) $(id -un)' 2>&1)" || die "ssh through the bastion in one hop failed:\n$seen"
+[ "$seen" = "one-hop-42 $LOGIN" ] || die "ssh through the bastion in one hop printed: $seen"
+got="$("${SSH[@]}" "${ONE_HOP[@]}" sha256sum <"$work/check.bin" | cut -d' ' -f1)"
+[ "$got" = "$want" ] || die "8 MiB sent through the bastion in one hop arrived as $got (expected: $want)"
 seen="$("${SSH[@]}" -o "Hostname=no-such-node" "${BASTION[@]}" true 2>&1)" && die "the bastion let a jump to an unknown node through"
 grep -q "Portcullis: no enrolled node is named 'no-such-node'" <<<"$seen" || die "unknown node refused without the reason:\n$seen"
 seen="$("${SSH[@]}" "root@$NODE" true 2>&1)" && die "the bastion let root in"
 grep -q "Portcullis: your certificate does not allow login 'root'" <<<"$seen" || die "root refused without the reason:\n$seen"
-log "checked: direct and the bastion run commands as $LOGIN; all three ways carry 8 MiB intact (sha256); the bastion refuses an unknown node and another login, with the reason"
+seen="$("${SSH[@]}" -p "$BASTION_PORT" "root@$NODE@127.0.0.1" true 2>&1)" && die "the bastion let root in, in one hop"
+grep -q "Portcullis: your certificate does not allow login 'root'" <<<"$seen" || die "root refused in one hop without the reason:\n$seen"
+log "checked: direct and the bastion (jump and one hop) run commands as $LOGIN; all four ways carry 8 MiB intact (sha256); the bastion refuses an unknown node and another login, with the reason"
 
 # --- which algorithms each hop negotiates (sshd logs at DEBUG1 for this part only) -------------------------
 mark() { wc -l <"$work/sshd.log"; }
@@ -519,13 +528,14 @@ OUTER_MAC_OPTION=()
 declare -A VARIANT_NAME
 # Direct with ssh's defaults and with the cipher the client's hops to the bastion use; when that is not AES-GCM,
 # also both ways with the client held to AES-GCM.
-VARIANTS=(direct direct_as_bastion openssh_jump bastion)
+VARIANTS=(direct direct_as_bastion openssh_jump bastion bastion_onehop)
 VARIANT_NAME[direct]="direct (ssh defaults)"
 VARIANT_NAME[openssh_jump]="OpenSSH sshd as jump host (ssh -J)"
 VARIANT_NAME[direct_as_bastion]="direct, -c $OUTER_CIPHER${OUTER_MAC_OPTION[*]:+ -m $OUTER_MAC}"
 VARIANT_NAME[bastion]="bastion (ssh defaults)"
+VARIANT_NAME[bastion_onehop]="bastion in one hop (LOGIN@NODE@bastion)"
 if [ "$OUTER_CIPHER" != aes128-gcm@openssh.com ]; then
-  VARIANTS=(direct direct_as_bastion direct_gcm openssh_jump bastion bastion_gcm)
+  VARIANTS=(direct direct_as_bastion direct_gcm openssh_jump bastion bastion_gcm bastion_onehop)
   VARIANT_NAME[direct_gcm]="direct, -c aes128-gcm@openssh.com"
   VARIANT_NAME[bastion_gcm]="bastion, client Ciphers aes128-gcm"
 fi
@@ -537,6 +547,7 @@ bulk_command() { # variant -> the ssh command in BULK_CMD
     openssh_jump) BULK_CMD=("${SSH_JUMP[@]}" "${OPENSSH_JUMP[@]}") ;;
     bastion) BULK_CMD=("${SSH[@]}" "${BASTION[@]}") ;;
     bastion_gcm) BULK_CMD=(ssh -F "$work/ssh_config_gcm" "${SSH[@]:3}" "${BASTION[@]}") ;;
+    bastion_onehop) BULK_CMD=("${SSH[@]}" "${ONE_HOP[@]}") ;;
   esac
 }
 # One unmeasured transfer through the bastion first: its relay path is still interpreted code before it (a
@@ -633,7 +644,7 @@ session_lines=""
 for mode in connect channel; do
   jfr_start "$mode"
   for round in $(seq "$ROUNDS"); do
-    targets="direct jump bastion"; [ $((round % 2)) = 0 ] && targets="bastion jump direct"
+    targets="direct jump bastion onehop"; [ $((round % 2)) = 0 ] && targets="onehop bastion jump direct"
     for target in $targets; do
       [ "$mode" = connect ] || [ "$target" != jump ] || continue # a jump host is not involved in new channels
       wait_quiet
@@ -655,7 +666,7 @@ gen_pid=""
 
 # Every session counted through the bastion must have ended in the audit log (exec sessions, exit 0).
 sleep 1
-counted="$(printf '%s\n' "$session_lines" | awk '/target=bastion/ { for (i = 1; i <= NF; i++) if ($i ~ /^sessions_total=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }')"
+counted="$(printf '%s\n' "$session_lines" | awk '/target=(bastion|onehop) / { for (i = 1; i <= NF; i++) if ($i ~ /^sessions_total=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }')"
 counted=$((counted + warm_total))
 audited="$(grep '"type":"session.end"' "$work/portcullis-data/audit.jsonl" | grep -c '"kind":"exec".*"exit_status":"0"\|"exit_status":"0".*"kind":"exec"' || true)"
 [ "$audited" -ge "$counted" ] || die "audit.jsonl holds $audited session.end events of exec sessions for $counted sessions counted"
@@ -757,9 +768,11 @@ BEGIN {
     "   with each number of closed-loop workers (w) in turn: %s\n", workers, cconns, cworkers
   printf "%-20s %10s %7s %7s %15s %12s %17s %7s\n", "mode, target", "sessions/s", "p50 ms", "p99 ms", "bastion ms/sess", "sshd ms/sess",
     "generator ms/sess", "CPU " scpu " %"
-  nk = split("connect direct|connect jump|connect bastion", keys, "|")
+  nk = split("connect direct|connect jump|connect bastion|connect onehop", keys, "|")
   nw = split(cworkers, ws, " ")
-  for (i = 1; i <= nw; i++) { keys[++nk] = "channel direct " ws[i] "w"; keys[++nk] = "channel bastion " ws[i] "w" }
+  for (i = 1; i <= nw; i++) {
+    keys[++nk] = "channel direct " ws[i] "w"; keys[++nk] = "channel bastion " ws[i] "w"; keys[++nk] = "channel onehop " ws[i] "w"
+  }
   for (i = 1; i <= nk; i++) {
     k = keys[i]; if (!(k in S_n)) continue
     S_rate[k] = S_n[k] / (S_win[k] / 1e6)
@@ -769,7 +782,7 @@ BEGIN {
   # Saturation throughput of new channels: the best worker count of each path.
   for (i = 1; i <= nk; i++) {
     k = keys[i]; if (!(k in S_rate) || k !~ /^channel /) continue
-    p = (k ~ /^channel bastion/) ? "channel bastion" : "channel direct"
+    p = k; sub(/ [0-9]+w$/, "", p)
     if (!(p in best) || S_rate[k] > S_rate[best[p]]) best[p] = k
   }
   printf "sessions/s per slice:"; for (i = 1; i <= nk; i++) printf " %s:%s;", keys[i], S_slices[keys[i]]; printf "\n"
@@ -783,6 +796,8 @@ BEGIN {
   printf "              bastion / direct with the cipher the bastion'\''s client hops use = %.2fx\n", med["bastion"] / med["direct_as_bastion"]
   printf "              peer: OpenSSH jump host / direct = %.2fx (%.0f MiB/s); bastion / OpenSSH jump host = %.2fx\n",
     med["openssh_jump"] / med["direct"], med["openssh_jump"], med["bastion"] / med["openssh_jump"]
+  printf "              bastion in one hop (ssh -p PORT LOGIN@NODE@bastion, no ProxyJump) / direct = %.2fx (%.0f MiB/s)\n",
+    med["bastion_onehop"] / med["direct"], med["bastion_onehop"]
   if ("bastion_gcm" in med) printf "              bastion with client Ciphers aes128-gcm / direct = %.2fx\n", med["bastion_gcm"] / med["direct"]
   printf "PTY output    bastion (recorded) / direct = %.2fx (%.0f vs %.0f MB/s)\n", P_med["bastion"] / P_med["direct"],
     P_med["bastion"], P_med["direct"]
@@ -796,6 +811,9 @@ BEGIN {
     "              direct %.1f (%s, p50 %.0f ms), ratio %.2fx; target >= %d through the bastion: %s\n",
     S_rate[cb], substr(cb, 17), median(S_p50[cb]) / 1000, S_rate[cd], substr(cd, 16), median(S_p50[cd]) / 1000,
     S_rate[cb] / S_rate[cd], target_sessions, (S_rate[cb] >= target_sessions) ? "met" : "NOT met"
+  o = "connect onehop"; co = best["channel onehop"]
+  printf "              in one hop (LOGIN@NODE@bastion): new connections %.1f (%.2fx direct), new channels %.1f (%s, %.2fx direct)\n",
+    S_rate[o], S_rate[o] / S_rate[d], S_rate[co], substr(co, 16), S_rate[co] / S_rate[cd]
   printf "bastion CPU   %.1f ms per new connection (one core: at most %.0f/s with nothing else on it), %.1f ms per new channel (%.0f/s)\n",
     S_bastion[c] / 1000 / S_all[c], 1e6 / (S_bastion[c] / S_all[c]), S_bastion[cb] / 1000 / S_all[cb], 1e6 / (S_bastion[cb] / S_all[cb])
   printf "sshd CPU      %.1f ms per new connection, %.1f ms per new channel (it shares CPU %s with the bastion)\n",

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
@@ -14,7 +15,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
@@ -22,9 +24,10 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
 /**
- * Builds the bastion's two MINA servers: the outer listener users connect to, which only jumps, and the inner
- * server that terminates each hop on its jump channel, in process, authorizes its login and relays it. Both take
- * Portcullis certificates only, and both explain refusals.
+ * Builds the bastion's two MINA servers: the outer listener users connect to, and the inner server that
+ * terminates each {@code ssh -J} hop on its jump channel, in process, authorizes its login and relays it. An outer
+ * connection whose user name is {@code LOGIN@NODE} is terminated and relayed in the same way without a jump. Both
+ * take Portcullis certificates only, and both explain refusals.
  */
 final class BastionListeners {
   private BastionListeners() {}
@@ -35,14 +38,12 @@ final class BastionListeners {
     server.setHost(listen.getHostString());
     server.setPort(listen.getPort());
     server.setHostKeyCertificateProvider(session -> List.of(certificates.forNames(hostNames)));
-    server.setPublickeyAuthenticator(new OuterAuthenticator(context));
-    server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, channel("direct-tcpip",
-        session -> new JumpChannel(context, inner))));
+    HopAuthorizer authorizer = new HopAuthorizer(context);
+    server.setPublickeyAuthenticator(new OuterAuthenticator(context, authorizer));
     String hint = hostNames.getFirst() + (listen.getPort() == 22 ? "" : ":" + listen.getPort());
-    server.setShellFactory(channel -> new JumpHostOnly(hint));
-    server.setCommandFactory((channel, command) -> new JumpHostOnly(hint));
-    // The jump channel connects nowhere itself (the inner server runs on it), so MINA's forwarding stays off.
-    server.setForwardingFilter(new Filter() {});
+    // A jump connection only jumps: its channels are jumps to nodes; a shell or command gets an explanation.
+    relays(server, context, session -> new ChannelSession(), session -> new JumpChannel(context, inner, authorizer),
+        () -> new JumpHostOnly(hint));
     return server;
   }
 
@@ -51,11 +52,26 @@ final class BastionListeners {
     server.setHostKeyCertificateProvider(session -> InnerServer.target(session)
         .map(target -> List.of(certificates.forNames(List.of(target.node().name()))))
         .orElse(List.of()));
-    server.setPublickeyAuthenticator(new InnerAuthenticator(context));
-    server.setChannelFactories(List.of(channel("session", session -> new RelayChannel(context)),
-        channel("direct-tcpip", session -> new ForwardChannel(context))));
-    server.setShellFactory(channel -> new RelayCommand(context, SessionKind.SHELL, ""));
-    server.setCommandFactory((channel, command) -> new RelayCommand(context, SessionKind.EXEC, command));
+    server.setPublickeyAuthenticator(new InnerAuthenticator(context, new HopAuthorizer(context)));
+    // Every inner session that can open a channel has authenticated, so it has a hop.
+    relays(server, context, session -> null, session -> null, () -> null);
+    return server;
+  }
+
+  /**
+   * Terminates and relays the channels of a connection with an authorized hop ({@link InnerHop}); those of any
+   * other connection go to the given factories ({@code null}: refused). Forwarding requests are refused and
+   * audited unless the relay carries them (port and agent forwarding, when a role allows).
+   */
+  private static void relays(SshServer server, BastionContext context, ChannelCreator otherSession,
+      ChannelCreator otherDirectTcpip, Supplier<Command> otherCommand) {
+    server.setChannelFactories(List.of(
+        channel("session", session -> hop(session) ? new RelayChannel(context) : otherSession.create(session)),
+        channel("direct-tcpip", session -> hop(session) ? new ForwardChannel(context) : otherDirectTcpip.create(session))));
+    server.setShellFactory(channel -> hop(channel.getServerSession())
+        ? new RelayCommand(context, SessionKind.SHELL, "") : otherCommand.get());
+    server.setCommandFactory((channel, command) -> hop(channel.getServerSession())
+        ? new RelayCommand(context, SessionKind.EXEC, command) : otherCommand.get());
     server.setSubsystemFactories(List.of(new SubsystemFactory() {
       @Override
       public String getName() {
@@ -63,11 +79,12 @@ final class BastionListeners {
       }
 
       @Override
-      public org.apache.sshd.server.command.Command createSubsystem(
-          org.apache.sshd.server.channel.ChannelSession channel) {
-        return new RelayCommand(context, SessionKind.SUBSYSTEM, "sftp");
+      public Command createSubsystem(ChannelSession channel) {
+        return hop(channel.getServerSession()) ? new RelayCommand(context, SessionKind.SUBSYSTEM, "sftp")
+            : otherCommand.get();
       }
     }));
+    // A jump channel connects nowhere itself (the inner server runs on it), so MINA's own forwarding stays off.
     server.setForwardingFilter(new Filter() {
       @Override
       public boolean canListen(SshdSocketAddress address, Session session) {
@@ -89,7 +106,10 @@ final class BastionListeners {
         }
       }
     });
-    return server;
+  }
+
+  private static boolean hop(Session session) {
+    return session.getAttribute(InnerHop.KEY) != null;
   }
 
   private static SshServer common(SshServer server, HostCertificates certificates) {

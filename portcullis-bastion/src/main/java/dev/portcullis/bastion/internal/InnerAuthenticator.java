@@ -1,17 +1,10 @@
 package dev.portcullis.bastion.internal;
 
 import dev.portcullis.audit.AuditCode;
-import dev.portcullis.identity.Identity;
-import dev.portcullis.policy.NodeResource;
-import dev.portcullis.policy.PolicySnapshot;
-import dev.portcullis.policy.SshGrant;
-import dev.portcullis.ssh.ca.UserExtension;
 import java.security.PublicKey;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -28,9 +21,11 @@ final class InnerAuthenticator implements PublickeyAuthenticator {
 
   private final BastionContext context;
   private final UserCertificates certificates;
+  private final HopAuthorizer authorizer;
 
-  InnerAuthenticator(BastionContext context) {
+  InnerAuthenticator(BastionContext context, HopAuthorizer authorizer) {
     this.context = context;
+    this.authorizer = authorizer;
     this.certificates = new UserCertificates(context.services.userCa(), context.services.clock());
   }
 
@@ -50,51 +45,14 @@ final class InnerAuthenticator implements PublickeyAuthenticator {
     if (problem.isPresent()) {
       return refuse(session, target, login, "you presented " + problem.get());
     }
-    if (!certificate.getPrincipals().contains(login)) {
-      return refuse(session, target, login, "your certificate does not allow login '" + UserCertificates.printable(login)
-          + "' (it allows: " + String.join(", ", certificate.getPrincipals()) + ")");
-    }
-    PolicySnapshot policy = context.services.policy().get();
-    Optional<Identity> identity = context.services.nodeLogins().currentUser(target.user().keyId(), policy);
-    if (identity.isEmpty()) {
-      return refuse(session, target, login, "user " + target.user().username() + " is no longer known");
-    }
-    if (context.services.lockedUsers().isLocked(identity.get().username())) {
-      return refuse(session, target, login, "user " + identity.get().username() + " is locked");
-    }
-    NodeResource node = new NodeResource(target.node().name(), target.node().labels());
-    List<String> logins = context.services.nodeLogins().loginsFor(identity.get(), node, policy);
-    if (!logins.contains(login)) {
-      return refuse(session, target, login, identity.get().username() + " may not log in as '" + login + "' on "
-          + node.name() + (logins.isEmpty() ? " (no role grants a login on a node labelled " + node.labels() + ")"
-          : " (allowed here: " + String.join(", ", logins) + ")"));
-    }
-    if (session.getAttribute(InnerHop.KEY) == null) {
-      SshGrant grant = policy.sshGrant(identity.get());
-      BastionUser user = new BastionUser(identity.get(), target.user().keyId(), target.user().certificate());
-      JumpTarget current = new JumpTarget(user, target.node(), target.outer(), target.clientAddress());
-      session.setAttribute(InnerHop.KEY, new InnerHop(current, login, recorded(identity.get(), policy),
-          forwarding(grant), () -> context.upstream.connect(current.node(), user, login, forwarding(grant))));
-    }
-    return true;
-  }
-
-  /** Recorded unless every role of the user turns recording off. */
-  private static boolean recorded(Identity identity, PolicySnapshot policy) {
-    List<String> roles = policy.rolesFor(identity);
-    return roles.isEmpty() || roles.stream().map(name -> policy.config().role(name))
-        .flatMap(Optional::stream).anyMatch(role -> role.options().records());
-  }
-
-  private static Set<UserExtension> forwarding(SshGrant grant) {
-    EnumSet<UserExtension> granted = EnumSet.noneOf(UserExtension.class);
-    if (grant.portForwarding()) {
-      granted.add(UserExtension.PORT_FORWARDING);
-    }
-    if (grant.agentForwarding()) {
-      granted.add(UserExtension.AGENT_FORWARDING);
-    }
-    return granted;
+    return switch (authorizer.login(target, login, certificate)) {
+      case HopAuthorizer.Decision.Refused<InnerHop>(String why) -> refuse(session, target, login, why);
+      case HopAuthorizer.Decision.Allowed<InnerHop>(InnerHop hop) -> {
+        // ssh may authenticate twice with the same key (publickey query, then signature): the first hop stays.
+        session.computeAttributeIfAbsent(InnerHop.KEY, _ -> hop);
+        yield true;
+      }
+    };
   }
 
   private boolean refuse(ServerSession session, JumpTarget target, String login, String why) {

@@ -2,13 +2,8 @@ package dev.portcullis.bastion.internal;
 
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.nodes.NodeRecord;
-import dev.portcullis.policy.NodeResource;
-import dev.portcullis.policy.PolicySnapshot;
-import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
@@ -26,10 +21,12 @@ import org.apache.sshd.server.session.ServerSession;
 final class JumpChannel extends HopChannel {
   private final BastionContext context;
   private final InnerServer inner;
+  private final HopAuthorizer authorizer;
 
-  JumpChannel(BastionContext context, InnerServer inner) {
+  JumpChannel(BastionContext context, InnerServer inner, HopAuthorizer authorizer) {
     this.context = context;
     this.inner = inner;
+    this.authorizer = authorizer;
   }
 
   @Override
@@ -40,31 +37,23 @@ final class JumpChannel extends HopChannel {
     buffer.getInt();
     ServerSession session = getServerSession();
     BastionUser user = session.getAttribute(OuterAuthenticator.USER);
-    String client = session.getClientAddress() instanceof InetSocketAddress address
-        ? address.getAddress().getHostAddress() : String.valueOf(session.getClientAddress());
+    String client = OuterAuthenticator.clientAddress(session);
     if (user == null) {
       return refuse("not authenticated", null, client, host);
     }
-    Optional<NodeRecord> node = context.services.nodes().find(host.toLowerCase(Locale.ROOT));
-    if (node.isEmpty()) {
-      return refuse("no enrolled node is named '" + UserCertificates.printable(host) + "' (portcullis nodes ls lists them)",
-          user, client, host);
+    NodeRecord node;
+    switch (authorizer.node(user, host)) {
+      case HopAuthorizer.Decision.Refused<NodeRecord>(String why) -> {
+        return refuse(why, user, client, host);
+      }
+      case HopAuthorizer.Decision.Allowed<NodeRecord>(NodeRecord found) -> node = found;
     }
-    NodeAddress address = NodeAddress.parse(node.get().address());
+    NodeAddress address = NodeAddress.parse(node.address());
     if (port != 22 && port != address.port()) {
       return refuse("only SSH to enrolled nodes goes through the bastion (asked for port " + port + " of "
-          + node.get().name() + ")", user, client, host);
+          + node.name() + ")", user, client, host);
     }
-    PolicySnapshot policy = context.services.policy().get();
-    NodeResource resource = new NodeResource(node.get().name(), node.get().labels());
-    if (context.services.lockedUsers().isLocked(user.username())) {
-      return refuse("user " + user.username() + " is locked", user, client, host);
-    }
-    if (context.services.nodeLogins().loginsFor(user.identity(), resource, policy).isEmpty()) {
-      return refuse(user.username() + " has no login on node " + node.get().name() + " (no role grants a node labelled "
-          + node.get().labels() + ")", user, client, host);
-    }
-    return openHop(buffer, inner, new JumpTarget(user, node.get(), session, client));
+    return openHop(buffer, inner, new JumpTarget(user, node, session, client));
   }
 
   private OpenFuture refuse(String why, BastionUser user, String client, String host) {

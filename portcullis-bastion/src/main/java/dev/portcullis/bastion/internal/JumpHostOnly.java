@@ -25,9 +25,17 @@ final class JumpHostOnly implements AsyncCommand {
   public void start(ChannelSession channel, Environment env) throws IOException {
     String text = "Portcullis: this is an SSH bastion; use it as a jump host, for example\r\n"
         + "  ssh -J " + hostName + " LOGIN@NODE\r\n"
-        + "or the ProxyJump that `portcullis ssh-config` writes.\r\n";
+        + "or the ProxyJump that `portcullis ssh-config` writes, or name the node in the user name:\r\n"
+        + "  ssh " + oneHop(hostName) + "\r\n";
     err.writeBuffer(new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)))
         .addListener(written -> exit.onExit(1, "not a shell host"));
+  }
+
+  /** {@code -p PORT LOGIN@NODE@HOST} for {@code HOST[:PORT]}. */
+  private static String oneHop(String hostName) {
+    int colon = hostName.lastIndexOf(':');
+    return colon < 0 || hostName.endsWith("]") ? "LOGIN@NODE@" + hostName
+        : "-p " + hostName.substring(colon + 1) + " LOGIN@NODE@" + hostName.substring(0, colon);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.portcullis.bastion.internal;
 
 import dev.portcullis.audit.AuditCode;
 import dev.portcullis.identity.Identity;
+import dev.portcullis.nodes.NodeRecord;
 import dev.portcullis.policy.PolicySnapshot;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
@@ -15,18 +16,24 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * Lets a user onto the bastion with a Portcullis user certificate only: signed by a trusted user CA key, valid
- * now, naming a user Portcullis knows today who is not locked. The login name of the outer hop does not matter;
- * the login on the node is decided per hop.
+ * now, naming a user Portcullis knows today who is not locked.
+ *
+ * <p>A plain user name ({@code ssh -J alice@bastion}) makes a jump connection: its name does not matter, and the
+ * login on the node is decided per hop. A user name {@code LOGIN@NODE} ({@code ssh -p 3022 root@node1@bastion})
+ * makes the connection the session itself, in one hop: the node and the login are authorized here, exactly as a
+ * jump and its inner login would be, and the bastion terminates and relays the connection's channels.
  */
 final class OuterAuthenticator implements PublickeyAuthenticator {
   static final AttributeKey<BastionUser> USER = new AttributeKey<>();
   private static final AttributeKey<Boolean> EXPLAINED = new AttributeKey<>();
 
   private final BastionContext context;
+  private final HopAuthorizer authorizer;
   private final UserCertificates certificates;
 
-  OuterAuthenticator(BastionContext context) {
+  OuterAuthenticator(BastionContext context, HopAuthorizer authorizer) {
     this.context = context;
+    this.authorizer = authorizer;
     this.certificates = new UserCertificates(context.services.userCa(), context.services.clock());
   }
 
@@ -48,22 +55,68 @@ final class OuterAuthenticator implements PublickeyAuthenticator {
     if (context.services.lockedUsers().isLocked(identity.get().username())) {
       return refuse(session, certificate.getId(), "user " + identity.get().username() + " is locked");
     }
-    session.setAttribute(USER, new BastionUser(identity.get(), certificate.getId(), certificate));
+    BastionUser user = new BastionUser(identity.get(), certificate.getId(), certificate);
+    int at = username.lastIndexOf('@');
+    if (at >= 0 && !oneHop(session, user, username.substring(0, at), username.substring(at + 1))) {
+      return false;
+    }
+    session.setAttribute(USER, user);
     return true;
   }
 
+  /** Authorizes {@code login} on {@code host} for this whole connection, as a jump and its inner login would be. */
+  private boolean oneHop(ServerSession session, BastionUser user, String login, String host) {
+    String client = clientAddress(session);
+    if (login.isEmpty() || host.isEmpty()) {
+      String why = "user name '" + UserCertificates.printable(login + "@" + host)
+          + "': expected LOGIN@NODE, for example root@node1, or a plain name to use the bastion as a jump host";
+      return refuse(session, why, () -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
+          .user(user.username()).provider(user.identity().provider()).resource("bastion").clientAddress(client)
+          .reasons(List.of(why)).details(Map.of("key_id", user.keyId())).record());
+    }
+    NodeRecord node;
+    switch (authorizer.node(user, host)) {
+      case HopAuthorizer.Decision.Refused<NodeRecord>(String why) -> {
+        return refuse(session, why, () -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
+            .user(user.username()).provider(user.identity().provider())
+            .resource("node:" + UserCertificates.printable(host)).clientAddress(client).reasons(List.of(why))
+            .details(Map.of("key_id", user.keyId(), "login", UserCertificates.printable(login))).record());
+      }
+      case HopAuthorizer.Decision.Allowed<NodeRecord>(NodeRecord found) -> node = found;
+    }
+    JumpTarget target = new JumpTarget(user, node, session, client);
+    return switch (authorizer.login(target, login, user.certificate())) {
+      case HopAuthorizer.Decision.Refused<InnerHop>(String why) -> refuse(session, why, () -> SessionAudit.record(
+          context.services.audit(), target, login, AuditCode.SSH_SESSION_REFUSED, null, Map.of(), List.of(why)));
+      case HopAuthorizer.Decision.Allowed<InnerHop>(InnerHop hop) -> {
+        // ssh may ask twice with the same key (is it acceptable, then the signature): the first hop stays.
+        session.computeAttributeIfAbsent(InnerHop.KEY, _ -> hop);
+        yield true;
+      }
+    };
+  }
+
   private boolean refuse(ServerSession session, String keyId, String why) {
+    String client = clientAddress(session);
+    return refuse(session, why, keyId == null ? null : () -> context.services.audit()
+        .event(AuditCode.SSH_SESSION_REFUSED).resource("bastion").clientAddress(client).reasons(List.of(why))
+        .details(Map.of("key_id", UserCertificates.printable(keyId))).record());
+  }
+
+  /** Explains the refusal once per connection and audits it then, when {@code audit} is given. */
+  private boolean refuse(ServerSession session, String why, Runnable audit) {
     if (session.getAttribute(EXPLAINED) == null) {
       session.setAttribute(EXPLAINED, Boolean.TRUE);
       Banner.send(session, why);
-      if (keyId != null) {
-        String client = session.getClientAddress() instanceof InetSocketAddress address
-            ? address.getAddress().getHostAddress() : String.valueOf(session.getClientAddress());
-        context.background.execute(() -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
-            .resource("bastion").clientAddress(client).reasons(List.of(why))
-            .details(Map.of("key_id", UserCertificates.printable(keyId))).record());
+      if (audit != null) {
+        context.background.execute(audit);
       }
     }
     return false;
+  }
+
+  static String clientAddress(ServerSession session) {
+    return session.getClientAddress() instanceof InetSocketAddress address
+        ? address.getAddress().getHostAddress() : String.valueOf(session.getClientAddress());
   }
 }

@@ -6,12 +6,8 @@ import dev.portcullis.audit.StoredAuditEvent;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
 import dev.portcullis.testing.openssh.TestSshAgent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +33,6 @@ import org.junit.jupiter.api.TestInstance;
 class BastionEndToEndTest {
 
   private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
-  /** Readers of ssh's output block for as long as a session lasts: never on the common pool, which the server uses. */
-  private static final java.util.concurrent.Executor READERS =
-      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ssh-output-", 0).factory());
   private static final String CONFIG = SshFixture.SERVER + """
       ssh:
         bastion:
@@ -93,7 +86,7 @@ class BastionEndToEndTest {
     RealHost.require();
     aliceLogin = RealHost.throwawayName("pcba");
     bobLogin = RealHost.throwawayName("pcbb");
-    bastionPort = freePort();
+    bastionPort = SshProcesses.freePort();
     fixture = SshFixture.start(CONFIG.replace("{BASTION}", Integer.toString(bastionPort))
         .replace("{ALICE_LOGIN}", aliceLogin).replace("{BOB_LOGIN}", bobLogin));
     alice = fixture.user("alice");
@@ -123,8 +116,8 @@ class BastionEndToEndTest {
   void anInteractiveSessionIsRecordedAndItsReplayEqualsWhatTheClientSaw() throws Exception {
     java.util.Set<String> before = sessionIds(aliceLogin);
     Process ssh = start(alice.bastionSshCommand(List.of("-tt"), aliceLogin, "web-1"));
-    CompletableFuture<byte[]> seen = readAll(ssh.getInputStream());
-    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
+    CompletableFuture<byte[]> seen = SshProcesses.readAll(ssh.getInputStream());
+    CompletableFuture<byte[]> errors = SshProcesses.readAll(ssh.getErrorStream());
     OutputStream keyboard = ssh.getOutputStream();
     keyboard.write("echo recorded-$((6*7))\n".getBytes(StandardCharsets.UTF_8));
     keyboard.flush();
@@ -182,8 +175,8 @@ class BastionEndToEndTest {
   @Test
   void noPortButTheBastionsListenerSpeaksSshWhileASessionIsLive() throws Exception {
     Process ssh = start(alice.bastionSshCommand(List.of("-tt"), aliceLogin, "web-1"));
-    CompletableFuture<byte[]> seen = readAll(ssh.getInputStream());
-    readAll(ssh.getErrorStream());
+    CompletableFuture<byte[]> seen = SshProcesses.readAll(ssh.getInputStream());
+    SshProcesses.readAll(ssh.getErrorStream());
     try {
       awaitLive(aliceLogin);
       List<Integer> listening = ListeningPorts.ofThisProcess();
@@ -212,7 +205,7 @@ class BastionEndToEndTest {
     Command.Result unknown = alice.bastionSsh(List.of("-o", "Hostname=db-9"), aliceLogin, "web-1", "true");
     assertThat(unknown.exitCode()).isEqualTo(255);
     assertThat(unknown.stderr()).contains("Portcullis: no enrolled node is named 'db-9'");
-    awaitEvent("session.refused", event -> event.event().reasons().stream().anyMatch(r -> r.contains("db-9")));
+    fixture.awaitEvent("session.refused", event -> event.event().reasons().stream().anyMatch(r -> r.contains("db-9")));
   }
 
   @Test
@@ -225,7 +218,7 @@ class BastionEndToEndTest {
 
   @Test
   void aNodeThatIsDownGivesAClearError() throws Exception {
-    int closed = freePort();
+    int closed = SshProcesses.freePort();
     java.time.Instant now = java.time.Instant.now();
     fixture.server.server().ssh().nodes().register(new dev.portcullis.nodes.NodeRecord("down-1",
         Map.of("env", "dev"), "127.0.0.1:" + closed, "SHA256:none", "0".repeat(64), now, now));
@@ -240,7 +233,7 @@ class BastionEndToEndTest {
         "web-1");
     assertThat(forward.exitCode()).isEqualTo(255);
     assertThat(forward.stderr()).contains("Portcullis: no role of alice allows port forwarding");
-    awaitEvent("forward.refused", event -> "local".equals(event.event().details().get("forward"))
+    fixture.awaitEvent("forward.refused", event -> "local".equals(event.event().details().get("forward"))
         && ("127.0.0.1:" + fixture.server.port).equals(event.event().details().get("destination")));
   }
 
@@ -252,17 +245,11 @@ class BastionEndToEndTest {
     try {
       java.io.BufferedReader reader = new java.io.BufferedReader(
           new java.io.InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(CompletableFuture.supplyAsync(() -> {
-        try {
-          return reader.readLine();
-        } catch (IOException e) {
-          return null;
-        }
-      }, READERS).get(30, TimeUnit.SECONDS)).startsWith("SSH-2.0-OpenSSH");
+      assertThat(SshProcesses.firstLine(reader).get(30, TimeUnit.SECONDS)).startsWith("SSH-2.0-OpenSSH");
     } finally {
       forward.destroyForcibly();
     }
-    awaitEvent("port", event -> "bob".equals(event.event().user())
+    fixture.awaitEvent("port", event -> "bob".equals(event.event().user())
         && nodeSshd.equals(event.event().details().get("destination")));
   }
 
@@ -274,7 +261,7 @@ class BastionEndToEndTest {
       // 2: ssh-add found no agent on the node.
       assertThat(list.exitCode()).as(list::describe).isEqualTo(2);
     }
-    awaitEvent("forward.refused", event -> "alice".equals(event.event().user())
+    fixture.awaitEvent("forward.refused", event -> "alice".equals(event.event().user())
         && "agent".equals(event.event().details().get("forward")));
   }
 
@@ -297,15 +284,15 @@ class BastionEndToEndTest {
       assertThat(list.exitCode()).as(list::describe).isZero();
       assertThat(list.stdout()).contains(fingerprint);
     }
-    awaitEvent("session.start", event -> "bob".equals(event.event().user())
+    fixture.awaitEvent("session.start", event -> "bob".equals(event.event().user())
         && "true".equals(event.event().details().get("agent_forwarded")));
   }
 
   @Test
   void lockingTheUserEndsTheirLiveSessionWithinFiveSeconds() throws Exception {
     Process ssh = start(bob.bastionSshCommand(List.of(), bobLogin, "web-1", "echo", "started;", "sleep", "120"));
-    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
-    awaitLine(ssh.getInputStream(), "started");
+    CompletableFuture<byte[]> errors = SshProcesses.readAll(ssh.getErrorStream());
+    SshProcesses.awaitLine(ssh.getInputStream(), "started");
     awaitLive(bobLogin);
     CliUser.Run lock = fixture.admin("users", "lock", "bob", "--reason", "offboarding");
     assertThat(lock.exitCode()).as(lock::describe).isZero();
@@ -315,7 +302,7 @@ class BastionEndToEndTest {
       assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
       assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
           .contains("Portcullis: session ended: user bob is locked");
-      awaitEvent("session.end", event -> "bob".equals(event.event().user())
+      fixture.awaitEvent("session.end", event -> "bob".equals(event.event().user())
           && event.event().reasons().contains("user bob is locked"));
     } finally {
       fixture.admin("users", "unlock", "bob");
@@ -326,8 +313,8 @@ class BastionEndToEndTest {
   @Test
   void sessionsKillEndsALiveSession() throws Exception {
     Process ssh = start(alice.bastionSshCommand(List.of(), aliceLogin, "web-1", "echo", "started;", "sleep", "120"));
-    CompletableFuture<byte[]> errors = readAll(ssh.getErrorStream());
-    awaitLine(ssh.getInputStream(), "started");
+    CompletableFuture<byte[]> errors = SshProcesses.readAll(ssh.getErrorStream());
+    SshProcesses.awaitLine(ssh.getInputStream(), "started");
     String id = awaitLive(aliceLogin);
     try {
       CliUser.Run kill = fixture.admin("sessions", "kill", id, "--reason", "incident 7");
@@ -335,7 +322,7 @@ class BastionEndToEndTest {
       assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
           .contains("Portcullis: session ended: killed by");
-      awaitEvent("session.end", event -> id.equals(event.event().details().get("session"))
+      fixture.awaitEvent("session.end", event -> id.equals(event.event().details().get("session"))
           && event.event().reasons().getFirst().contains("incident 7"));
     } finally {
       ssh.destroyForcibly();
@@ -384,18 +371,6 @@ class BastionEndToEndTest {
     throw new AssertionError("no live session of " + login);
   }
 
-  /** Audit events of a session's end are written as the connection closes, so they may trail the client's exit. */
-  private void awaitEvent(String type, java.util.function.Predicate<StoredAuditEvent> matching)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (fixture.audit(type).stream().noneMatch(matching)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no matching " + type + " event among " + fixture.audit(type));
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private StoredAuditEvent lastEvent(String type, String sessionId) {
     return fixture.audit(type).stream().filter(event -> sessionId.equals(event.event().details().get("session")))
         .reduce((first, second) -> second).orElseThrow(() -> new AssertionError("no " + type + " for " + sessionId));
@@ -408,44 +383,5 @@ class BastionEndToEndTest {
 
   private static Process start(List<String> command) throws IOException {
     return new ProcessBuilder(command).start();
-  }
-
-  /** Waits until the command runs on the node (it printed {@code line}), then drains the rest in the background. */
-  private static void awaitLine(InputStream in, String line) throws Exception {
-    java.io.BufferedReader reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return reader.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }, READERS);
-    assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(line);
-    CompletableFuture.runAsync(() -> {
-      try {
-        reader.transferTo(java.io.Writer.nullWriter());
-      } catch (IOException e) {
-        // The session ended.
-      }
-    }, READERS);
-  }
-
-  private static CompletableFuture<byte[]> readAll(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
-      } catch (IOException e) {
-        return new byte[0];
-      }
-    }, READERS);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -9,8 +9,6 @@ import dev.portcullis.server.TestServer;
 import dev.portcullis.server.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -45,7 +43,7 @@ class BastionRestartTest {
 
   @Test
   void aRestartSealsTheRecordingACrashLeftAndEndsItsSession() throws Exception {
-    String config = CONFIG.replace("{BASTION}", Integer.toString(freePort()));
+    String config = CONFIG.replace("{BASTION}", Integer.toString(SshProcesses.freePort()));
     String id;
     try (TestServer first = TestServer.start(dir, config)) {
       String bastionId = Files.readString(first.dataDir.resolve("bastion-id")).strip();
@@ -79,12 +77,6 @@ class BastionRestartTest {
       int exit = commandLine.execute("play", id, "--speed", "1000", "--config", second.configFile.toString());
       assertThat(exit).isZero();
       assertThat(out.toString()).isEqualTo("$ uptime\r\nup 3 days\r\n");
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

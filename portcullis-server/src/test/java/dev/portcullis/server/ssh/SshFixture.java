@@ -127,6 +127,25 @@ final class SshFixture implements AutoCloseable {
         new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(type), 1000));
   }
 
+  /**
+   * The newest {@code type} event that matches, waiting up to 10 s for it: events of a session's end are written as
+   * the connection closes, so they may trail the client's exit.
+   */
+  StoredAuditEvent awaitEvent(String type, java.util.function.Predicate<StoredAuditEvent> matching)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (true) {
+      Optional<StoredAuditEvent> found = audit(type).stream().filter(matching).reduce((first, second) -> second);
+      if (found.isPresent()) {
+        return found.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no matching " + type + " event among " + audit(type));
+      }
+      Thread.sleep(50);
+    }
+  }
+
   @Override
   public void close() throws IOException {
     nodes.forEach(TestNode::close);
