@@ -35,6 +35,8 @@
 # Usage: bench/bastion-vs-sshd.sh            (as root: it adds a throwaway account and runs sshd)
 # Knobs (environment): BULK_MIB=256 BULK_RUNS=5 PTY_MIB=32 PTY_RUNS=3 WARMUP=20 SLICE=6 ROUNDS=2 WORKERS=8 CHANNEL_WORKERS="32 64"
 #   CHANNEL_CONNECTIONS=4 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
+#   BULK_VARIANTS (a subset of the bulk variants, e.g. "direct bastion_onehop"), BULK_ONLY=1 (print the bulk table
+#   and stop: for experiments, not for the record),
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
 #   NODE_KEX (sshd's KexAlgorithms, e.g. curve25519-sha256: what the bastion's node hop would cost with another
@@ -539,6 +541,10 @@ if [ "$OUTER_CIPHER" != aes128-gcm@openssh.com ]; then
   VARIANT_NAME[direct_gcm]="direct, -c aes128-gcm@openssh.com"
   VARIANT_NAME[bastion_gcm]="bastion, client Ciphers aes128-gcm"
 fi
+if [ -n "${BULK_VARIANTS:-}" ]; then
+  for v in $BULK_VARIANTS; do [ -n "${VARIANT_NAME[$v]:-}" ] || die "BULK_VARIANTS: no variant '$v' (expected: ${VARIANTS[*]})"; done
+  read -r -a VARIANTS <<<"$BULK_VARIANTS"
+fi
 bulk_command() { # variant -> the ssh command in BULK_CMD
   case "$1" in
     direct) BULK_CMD=("${SSH[@]}" "${DIRECT[@]}") ;;
@@ -579,6 +585,16 @@ for run in $(seq "$BULK_RUNS"); do
 done
 
 jfr_stop bulk
+if [ "${BULK_ONLY:-0}" = 1 ]; then
+  printf '%s' "$bulk_lines" | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      v = f["variant"]; r[v] = r[v] " " sprintf("%.0f", f["bytes"] / 1048576 / (f["transfer_us"] / 1e6))
+      mib[v] += f["bytes"] / 1048576; b[v] += f["bastion_us"]; s[v] += f["sshd_us"]; c[v] += f["client_us"]
+      busy[v] += f["core_busy"]; tot[v] += f["core_total"] }
+    END { for (v in r) printf "%-20s MiB/s:%s  client %.2f bastion %.2f sshd %.2f ms/MiB  CPU busy %.0f%%\n", v, r[v],
+      c[v] / 1000 / mib[v], b[v] / 1000 / mib[v], s[v] / 1000 / mib[v], 100 * busy[v] / tot[v] }'
+  exit 0
+fi
 
 # --- 1b. terminal output in a recorded PTY session -------------------------------------------------------
 # `cat > /dev/null` is an exec session, relayed but not recorded. Here the node prints base64 text to a PTY
