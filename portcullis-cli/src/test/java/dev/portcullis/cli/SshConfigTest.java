@@ -123,6 +123,14 @@ class SshConfigTest extends WithScriptedServer {
   }
 
   @Test
+  void namesTheOneHopFormOfABastionWithTheNodeInTheUserName() {
+    assertThat(SshConfigCommand.oneHop("bastion.example.com:3022")).isEqualTo("-p 3022 LOGIN@NODE@bastion.example.com");
+    assertThat(SshConfigCommand.oneHop("bastion.example.com")).isEqualTo("LOGIN@NODE@bastion.example.com");
+    assertThat(SshConfigCommand.oneHop("jump@10.0.0.1:22")).isEqualTo("LOGIN@NODE@10.0.0.1");
+    assertThat(SshConfigCommand.oneHop("[2001:db8::1]:3022")).isEqualTo("-p 3022 LOGIN@NODE@2001:db8::1");
+  }
+
+  @Test
   void refusesAJumpHostThatIsNotUserHostPort() {
     Run run = CliRunner.run(new SshConfigCommand(context().build()), "--proxy-jump", "bastion -oProxyCommand=evil");
 

@@ -173,11 +173,12 @@ class BastionOneHopEndToEndTest {
   }
 
   @Test
-  void aPlainUserNameStillOnlyJumps() throws Exception {
+  void aPlainUserNameStillOnlyJumpsAndBothTheBastionAndSshConfigNameTheOneHopForm() throws Exception {
     Command.Result shell = run(carol, List.of(), carolLogin, "true");
     assertThat(shell.exitCode()).isEqualTo(1);
     assertThat(shell.stderr()).contains("Portcullis: this is an SSH bastion")
         .contains("ssh -p " + bastionPort + " LOGIN@NODE@");
+    assertThat(carol.sshConfig().out()).contains("ssh -F THIS_FILE -p " + bastionPort + " LOGIN@NODE@localhost");
   }
 
   @Test
