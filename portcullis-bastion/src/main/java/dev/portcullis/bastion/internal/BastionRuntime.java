@@ -26,39 +26,53 @@ public final class BastionRuntime implements AutoCloseable {
   private final BastionContext context;
   private final InnerServer inner;
   private final SshServer outer;
+  private final SharedIoGroup io;
   private final ScheduledExecutorService watch;
 
-  private BastionRuntime(BastionContext context, InnerServer inner, SshServer outer, ScheduledExecutorService watch) {
+  private BastionRuntime(BastionContext context, InnerServer inner, SshServer outer, SharedIoGroup io,
+      ScheduledExecutorService watch) {
     this.context = context;
     this.inner = inner;
     this.outer = outer;
+    this.io = io;
     this.watch = watch;
   }
 
   public static BastionRuntime start(BastionSettings settings, BastionServices services) throws IOException {
     ExecutorService background = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("portcullis-bastion-", 0).factory());
-    Upstream upstream = new Upstream(services);
+    // One I/O thread per core, shared by the listener and the connections to nodes (see SharedIoGroup).
+    SharedIoGroup io = new SharedIoGroup(Runtime.getRuntime().availableProcessors());
+    Upstream upstream;
+    try {
+      upstream = new Upstream(services, io);
+    } catch (RuntimeException e) {
+      io.close();
+      background.shutdownNow();
+      throw e;
+    }
     BastionContext context = new BastionContext(services, upstream, new LiveSessions(), background);
-    endOrphans(context);
     InnerServer inner = BastionListeners.inner(context,
         new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
     SshServer outer = null;
     try {
+      endOrphans(context);
       inner.startInProcess();
       outer = BastionListeners.outer(context, settings.listen(), settings.hostNames(), inner,
           new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
+      outer.setIoServiceFactoryFactory(io);
       outer.start();
     } catch (IOException | RuntimeException e) {
       stopQuietly(outer);
       shutdownQuietly(inner);
       upstream.close();
+      io.close();
       background.shutdownNow();
       throw e;
     }
     ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("portcullis-bastion-watch").factory());
-    BastionRuntime runtime = new BastionRuntime(context, inner, outer, watch);
+    BastionRuntime runtime = new BastionRuntime(context, inner, outer, io, watch);
     long every = settings.watchInterval().toMillis();
     watch.scheduleWithFixedDelay(runtime::watchOnce, every, every, TimeUnit.MILLISECONDS);
     log.info("SSH bastion listening on {}:{} as {}", settings.listen().getHostString(), outer.getPort(),
@@ -115,6 +129,7 @@ public final class BastionRuntime implements AutoCloseable {
     stopQuietly(outer);
     shutdownQuietly(inner);
     context.upstream.close();
+    io.close();
     context.background.shutdown();
     try {
       context.background.awaitTermination(5, TimeUnit.SECONDS);

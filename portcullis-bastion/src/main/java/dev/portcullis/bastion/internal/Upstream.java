@@ -44,10 +44,11 @@ public final class Upstream implements AutoCloseable {
   private final SshClient client;
   private final KeyPair key;
 
-  public Upstream(BastionServices services) {
+  public Upstream(BastionServices services, org.apache.sshd.common.io.IoServiceFactoryFactory io) {
     this.services = requireNonNull(services, "services");
     this.key = SshPublicKeys.generateEd25519(services.random());
     this.client = SshClient.setUpDefaultClient();
+    client.setIoServiceFactoryFactory(io);
     client.setCipherFactories(Crypto.ciphers());
     client.setKeyExchangeFactories(Crypto.nodeKeyExchanges());
     client.setServerKeyVerifier(this::verifyNode);
