@@ -48,8 +48,8 @@ final class InnerAuthenticator implements PublickeyAuthenticator {
     return switch (authorizer.login(target, login, certificate)) {
       case HopAuthorizer.Decision.Refused<InnerHop>(String why) -> refuse(session, target, login, why);
       case HopAuthorizer.Decision.Allowed<InnerHop>(InnerHop hop) -> {
-        // ssh may authenticate twice with the same key (publickey query, then signature): the first hop stays.
-        session.computeAttributeIfAbsent(InnerHop.KEY, _ -> hop);
+        // Asked for again with the signature, or for another login: the hop of the last login allowed is the one.
+        session.setAttribute(InnerHop.KEY, hop);
         yield true;
       }
     };

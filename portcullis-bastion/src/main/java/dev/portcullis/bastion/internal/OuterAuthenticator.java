@@ -57,7 +57,10 @@ final class OuterAuthenticator implements PublickeyAuthenticator {
     }
     BastionUser user = new BastionUser(identity.get(), certificate.getId(), certificate);
     int at = username.lastIndexOf('@');
-    if (at >= 0 && !oneHop(session, user, username.substring(0, at), username.substring(at + 1))) {
+    if (at < 0) {
+      // A client may ask about one user name and then sign in with another: the last one decides.
+      session.removeAttribute(InnerHop.KEY);
+    } else if (!oneHop(session, user, username.substring(0, at), username.substring(at + 1))) {
       return false;
     }
     session.setAttribute(USER, user);
@@ -89,8 +92,8 @@ final class OuterAuthenticator implements PublickeyAuthenticator {
       case HopAuthorizer.Decision.Refused<InnerHop>(String why) -> refuse(session, why, () -> SessionAudit.record(
           context.services.audit(), target, login, AuditCode.SSH_SESSION_REFUSED, null, Map.of(), List.of(why)));
       case HopAuthorizer.Decision.Allowed<InnerHop>(InnerHop hop) -> {
-        // ssh may ask twice with the same key (is it acceptable, then the signature): the first hop stays.
-        session.computeAttributeIfAbsent(InnerHop.KEY, _ -> hop);
+        // Asked for again with the signature, or for another name: the hop of the last name allowed is the one.
+        session.setAttribute(InnerHop.KEY, hop);
         yield true;
       }
     };
