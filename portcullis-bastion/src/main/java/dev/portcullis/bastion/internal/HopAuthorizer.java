@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
@@ -78,7 +77,9 @@ final class HopAuthorizer {
     SshGrant grant = policy.sshGrant(identity.get());
     BastionUser user = new BastionUser(identity.get(), target.user().keyId(), target.user().certificate());
     JumpTarget current = new JumpTarget(user, target.node(), target.outer(), target.clientAddress());
-    Set<UserExtension> forwarding = forwarding(grant);
+    // Only what the bastion carries goes into its certificate for the node: port and agent forwarding.
+    EnumSet<UserExtension> forwarding = UserExtension.grantedBy(grant);
+    forwarding.retainAll(EnumSet.of(UserExtension.PORT_FORWARDING, UserExtension.AGENT_FORWARDING));
     return new Decision.Allowed<>(new InnerHop(current, login, recorded(identity.get(), policy), forwarding,
         () -> context.upstream.connect(current.node(), user, login, forwarding)));
   }
@@ -88,16 +89,5 @@ final class HopAuthorizer {
     List<String> roles = policy.rolesFor(identity);
     return roles.isEmpty() || roles.stream().map(name -> policy.config().role(name))
         .flatMap(Optional::stream).anyMatch(role -> role.options().records());
-  }
-
-  private static Set<UserExtension> forwarding(SshGrant grant) {
-    EnumSet<UserExtension> granted = EnumSet.noneOf(UserExtension.class);
-    if (grant.portForwarding()) {
-      granted.add(UserExtension.PORT_FORWARDING);
-    }
-    if (grant.agentForwarding()) {
-      granted.add(UserExtension.AGENT_FORWARDING);
-    }
-    return granted;
   }
 }

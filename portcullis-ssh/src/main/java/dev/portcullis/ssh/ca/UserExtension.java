@@ -1,5 +1,8 @@
 package dev.portcullis.ssh.ca;
 
+import dev.portcullis.policy.SshGrant;
+import java.util.EnumSet;
+
 /**
  * Optional permissions in a user certificate. {@code permit-pty} is always granted; everything here is
  * off unless a request asks for it, and {@code permit-user-rc} is never granted.
@@ -16,6 +19,21 @@ public enum UserExtension {
 
   UserExtension(String wireName) {
     this.wireName = wireName;
+  }
+
+  /** The optional permissions {@code grant} allows. */
+  public static EnumSet<UserExtension> grantedBy(SshGrant grant) {
+    EnumSet<UserExtension> granted = EnumSet.noneOf(UserExtension.class);
+    if (grant.portForwarding()) {
+      granted.add(PORT_FORWARDING);
+    }
+    if (grant.agentForwarding()) {
+      granted.add(AGENT_FORWARDING);
+    }
+    if (grant.x11Forwarding()) {
+      granted.add(X11_FORWARDING);
+    }
+    return granted;
   }
 
   /** The extension name as OpenSSH spells it in the certificate, e.g. {@code permit-port-forwarding}. */

@@ -108,24 +108,10 @@ public final class SshCertificateIssuer {
       ttl = requestedTtl.get();
     }
     IssuedCertificate certificate = userCa.issueUser(new UserCertificateRequest(
-        publicKey, keyId, grant.logins(), ttl, extensions(grant), List.of()));
+        publicKey, keyId, grant.logins(), ttl, UserExtension.grantedBy(grant), List.of()));
     return new Issuance.Issued(identity.username(), identity.provider(), certificate.line(), keyId,
         certificate.principals(), grant.roles(), signedExtensions(certificate), certificate.serial(), certificate.validAfter(), certificate.validBefore(), certificate.caFingerprint(),
         fingerprint, grant.reasons());
-  }
-
-  private static EnumSet<UserExtension> extensions(SshGrant grant) {
-    EnumSet<UserExtension> extensions = EnumSet.noneOf(UserExtension.class);
-    if (grant.portForwarding()) {
-      extensions.add(UserExtension.PORT_FORWARDING);
-    }
-    if (grant.agentForwarding()) {
-      extensions.add(UserExtension.AGENT_FORWARDING);
-    }
-    if (grant.x11Forwarding()) {
-      extensions.add(UserExtension.X11_FORWARDING);
-    }
-    return extensions;
   }
 
   /** The optional extensions as signed, read back from the certificate rather than from the request. */
