@@ -9,8 +9,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +60,9 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   private volatile SftpAuditor sftp;
   private volatile String endReason;
   private CompletableFuture<Void> auditTail = CompletableFuture.completedFuture(null);
+  /** Orders input against the start of the recording: while it starts, input waits in {@link #heldInput}. */
+  private final Object gate = new Object();
+  private List<byte[]> heldInput;
 
   RelayCommand(BastionContext context, SessionKind kind, String request) {
     this.context = context;
@@ -112,36 +117,64 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     toClient.attach(session);
     toClientErr.attach(session);
     audit = new SessionAudit(context.services.audit(), hop.target, hop.login);
-    SessionLedger ledger = context.services.sessions();
-    id = ledger.newId();
+    id = context.services.sessions().newId();
     started = context.services.clock().instant();
     TerminalRequest terminal = TerminalRequest.of(session, env);
-    if (hop.recorded && terminal.pty()) {
-      try {
-        recording = context.services.recordings().start(id, terminal.columns(), terminal.rows(), terminal.term(),
-            hop.target.user().username() + "@" + hop.target.node().name() + " as " + hop.login);
-      } catch (RuntimeException e) {
-        // A session that must be recorded and cannot be does not happen.
-        log.error("bastion session {} refused: {}", id, e.getMessage());
-        fail("the session cannot be recorded, so it is refused (" + e.getMessage() + ")");
-        return;
-      }
+    CompletableFuture<ClientSession> upstream = hop.upstream(); // connects while the recording starts
+    if (!(hop.recorded && terminal.pty())) {
+      begin(env, terminal, upstream);
+      return;
     }
+    synchronized (gate) {
+      heldInput = new ArrayList<>();
+    }
+    // Creating the recording waits for the disk: not on this I/O thread, which relays other sessions too.
+    CompletableFuture.supplyAsync(() -> context.services.recordings().start(id, terminal.columns(), terminal.rows(),
+        terminal.term(), hop.target.user().username() + "@" + hop.target.node().name() + " as " + hop.login),
+        context.background).whenComplete((made, error) -> {
+          if (error != null) {
+            // A session that must be recorded and cannot be does not happen.
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            log.error("bastion session {} refused: {}", id, cause.getMessage());
+            fail("the session cannot be recorded, so it is refused (" + cause.getMessage() + ")");
+            return;
+          }
+          synchronized (gate) {
+            if (!finished.get()) {
+              recording = made;
+              // Keystrokes that came while the recording started go first, recorded and relayed in their order.
+              for (byte[] input : heldInput) {
+                recordAndRelay(input);
+              }
+              heldInput = null;
+            }
+          }
+          if (recording == made) {
+            begin(env, terminal, upstream);
+          } else {
+            made.finish(); // the session ended while its recording started
+          }
+        });
+  }
+
+  /** The session is recorded if it must be: now it is recorded in the ledger and the audit log, and relayed. */
+  private void begin(Environment env, TerminalRequest terminal, CompletableFuture<ClientSession> upstream) {
     if (kind == SessionKind.SUBSYSTEM && request.equals("sftp")) {
       sftp = new SftpAuditor(op -> later(() -> audit.sftp(id, op)));
     }
     context.live.add(id, this);
+    SessionLedger ledger = context.services.sessions();
     SessionLedger.Start start = new SessionLedger.Start(id, hop.target.user().username(),
         hop.target.user().identity().provider(), hop.target.node().name(), hop.login, hop.target.clientAddress(),
         kind.id(), started, recording != null);
     List<AuditEvent> events = audit.started(id, kind, request, terminal.pty(), recording != null, agentForwarded());
     later(() -> together(() -> ledger.started(start), () -> audit.recordAll(events)));
     env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
-    hop.upstream().whenComplete((upstream, error) -> {
+    upstream.whenComplete((connected, error) -> {
       if (error != null) {
         fail(Upstream.reason(error));
       } else {
-        open(upstream, terminal);
+        open(connected, terminal);
       }
     });
   }
@@ -177,16 +210,27 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     }
     byte[] copy = java.util.Arrays.copyOfRange(buf, start, start + len);
     bytesIn.addAndGet(len);
+    synchronized (gate) {
+      if (heldInput != null) {
+        heldInput.add(copy); // the recording is starting: these go first once it has
+      } else {
+        recordAndRelay(copy);
+      }
+    }
+    return 0;
+  }
+
+  /** Input on its way to the node: recorded when the session is, audited for sftp. */
+  private void recordAndRelay(byte[] input) {
     SessionRecorder.Recording rec = recording;
     if (rec != null) {
-      rec.input(copy, 0, len);
+      rec.input(input, 0, input.length);
     }
     SftpAuditor auditor = sftp;
     if (auditor != null) {
-      auditor.accept(copy, 0, len);
+      auditor.accept(input, 0, input.length);
     }
-    toNode.relay(copy, session);
-    return 0;
+    toNode.relay(input, channel);
   }
 
   /** The node's standard output on its way to the client: counted, and recorded when the session is. */
@@ -304,7 +348,10 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     context.live.remove(id);
     Instant ended = context.services.clock().instant();
     String reason = endReason != null ? endReason : failure != null ? failure : "exit " + status;
-    SessionRecorder.Recording rec = recording;
+    SessionRecorder.Recording rec;
+    synchronized (gate) {
+      rec = recording; // set under the gate, and never after the session finished
+    }
     later(() -> {
       if (rec != null) {
         rec.finish();

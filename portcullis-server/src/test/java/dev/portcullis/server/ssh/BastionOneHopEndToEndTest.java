@@ -152,6 +152,19 @@ class BastionOneHopEndToEndTest {
     CliUser.Run play = fixture.admin("play", end.event().details().get("session"), "--speed", "1000");
     assertThat(play.exitCode()).as(play::describe).isZero();
     assertThat(play.out()).isEqualTo(client);
+    // The first line was typed before ssh connected, so it reached the bastion as the recording started: it is
+    // recorded all the same, and before the second.
+    CliUser.Run cast = fixture.admin("sessions", "export", end.event().details().get("session"));
+    assertThat(cast.exitCode()).as(cast::describe).isZero();
+    StringBuilder typed = new StringBuilder();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : cast.out().lines().skip(1).toList()) {
+      com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+      if (event.get(1).asText().equals("i")) {
+        typed.append(event.get(2).asText());
+      }
+    }
+    assertThat(typed.toString()).isEqualTo("echo recorded-in-one-hop-$((6*7))\nexit\n");
   }
 
   @Test
