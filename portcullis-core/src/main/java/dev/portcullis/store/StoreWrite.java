@@ -71,8 +71,23 @@ public sealed interface StoreWrite {
     }
   }
 
+  /** A put, create or compare-and-swap: a write that stores a value. */
+  sealed interface WithValue extends StoreWrite {
+    /** The value and its expiry. */
+    Content content();
+
+    /** A copy of the bytes to write. */
+    default byte[] value() {
+      return content().bytes();
+    }
+
+    default Optional<Instant> expires() {
+      return content().expires();
+    }
+  }
+
   /** As {@link Store#put}: writes the item whatever was there before. */
-  record Put(String key, Content content) implements StoreWrite {
+  record Put(String key, Content content) implements WithValue {
     public Put {
       StoreKeys.requireValid(key);
       requireNonNull(content, "content");
@@ -81,19 +96,10 @@ public sealed interface StoreWrite {
     public Put(String key, byte[] value, Optional<Instant> expires) {
       this(key, new Content(value, expires));
     }
-
-    /** A copy of the bytes to write. */
-    public byte[] value() {
-      return content.bytes();
-    }
-
-    public Optional<Instant> expires() {
-      return content.expires();
-    }
   }
 
   /** As {@link Store#create}: writes the item only when no live item has the key, else refuses the batch. */
-  record Create(String key, Content content) implements StoreWrite {
+  record Create(String key, Content content) implements WithValue {
     public Create {
       StoreKeys.requireValid(key);
       requireNonNull(content, "content");
@@ -101,15 +107,6 @@ public sealed interface StoreWrite {
 
     public Create(String key, byte[] value, Optional<Instant> expires) {
       this(key, new Content(value, expires));
-    }
-
-    /** A copy of the bytes to write. */
-    public byte[] value() {
-      return content.bytes();
-    }
-
-    public Optional<Instant> expires() {
-      return content.expires();
     }
   }
 
@@ -119,7 +116,7 @@ public sealed interface StoreWrite {
    *
    * @param expectedRevision the revision the caller read, at least 1 (no stored item has less)
    */
-  record CompareAndSwap(String key, long expectedRevision, Content content) implements StoreWrite {
+  record CompareAndSwap(String key, long expectedRevision, Content content) implements WithValue {
     public CompareAndSwap {
       StoreKeys.requireValid(key);
       if (expectedRevision < 1) {
@@ -131,15 +128,6 @@ public sealed interface StoreWrite {
 
     public CompareAndSwap(String key, long expectedRevision, byte[] value, Optional<Instant> expires) {
       this(key, expectedRevision, new Content(value, expires));
-    }
-
-    /** A copy of the bytes to write. */
-    public byte[] value() {
-      return content.bytes();
-    }
-
-    public Optional<Instant> expires() {
-      return content.expires();
     }
   }
 

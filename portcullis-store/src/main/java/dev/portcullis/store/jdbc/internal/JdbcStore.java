@@ -159,12 +159,8 @@ public abstract class JdbcStore implements Store {
     // Values are copied and expiries checked before the transaction, as the single-key methods do.
     List<Write> checked = new ArrayList<>(batch.size());
     for (StoreWrite write : batch) {
-      checked.add(switch (write) {
-        case StoreWrite.Put put -> checked(put.key(), put.value(), put.expires());
-        case StoreWrite.Create create -> checked(create.key(), create.value(), create.expires());
-        case StoreWrite.CompareAndSwap swap -> checked(swap.key(), swap.value(), swap.expires());
-        case StoreWrite.Delete delete -> null;
-      });
+      checked.add(write instanceof StoreWrite.WithValue stored
+          ? checked(stored.key(), stored.value(), stored.expires()) : null);
     }
     ensureOpen();
     long now = now();
