@@ -40,10 +40,9 @@ final class BastionListeners {
     server.setHostKeyCertificateProvider(session -> List.of(certificates.forNames(hostNames)));
     HopAuthorizer authorizer = new HopAuthorizer(context);
     server.setPublickeyAuthenticator(new OuterAuthenticator(context, authorizer));
-    String hint = hostNames.getFirst() + (listen.getPort() == 22 ? "" : ":" + listen.getPort());
     // A jump connection only jumps: its channels are jumps to nodes; a shell or command gets an explanation.
     relays(server, context, session -> new ChannelSession(), session -> new JumpChannel(context, inner, authorizer),
-        () -> new JumpHostOnly(hint));
+        () -> new JumpHostOnly(hostNames.getFirst(), listen.getPort()));
     return server;
   }
 

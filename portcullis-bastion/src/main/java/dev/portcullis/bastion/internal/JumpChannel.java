@@ -1,8 +1,6 @@
 package dev.portcullis.bastion.internal;
 
-import dev.portcullis.audit.AuditCode;
 import dev.portcullis.nodes.NodeRecord;
-import java.util.List;
 import java.util.Map;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -58,9 +56,8 @@ final class JumpChannel extends HopChannel {
 
   private OpenFuture refuse(String why, BastionUser user, String client, String host) {
     if (user != null) {
-      context.background.execute(() -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
-          .user(user.username()).provider(user.identity().provider()).resource("node:" + UserCertificates.printable(host))
-          .clientAddress(client).reasons(List.of(why)).details(Map.of("key_id", user.keyId())).record());
+      context.background.execute(() -> SessionAudit.refused(context.services.audit(), user,
+          "node:" + UserCertificates.printable(host), client, why, Map.of()));
     }
     ExplainingConnectionService.explain(getSession(), getRecipient(), "Portcullis: " + why);
     OpenFuture future = new DefaultOpenFuture(this, this);

@@ -13,29 +13,26 @@ import org.apache.sshd.server.command.AsyncCommand;
 
 /** What a shell or command on the bastion itself gets: an explanation of how to use it, and exit status 1. */
 final class JumpHostOnly implements AsyncCommand {
-  private final String hostName;
+  private final String jumpHost;
+  private final String oneHop;
   private IoOutputStream err;
   private ExitCallback exit;
 
-  JumpHostOnly(String hostName) {
-    this.hostName = hostName;
+  /** For the bastion at {@code host} on {@code port}, as users should write them. */
+  JumpHostOnly(String host, int port) {
+    boolean defaultPort = port == 22;
+    this.jumpHost = defaultPort ? host : host + ":" + port;
+    this.oneHop = (defaultPort ? "" : "-p " + port + " ") + "LOGIN@NODE@" + host;
   }
 
   @Override
   public void start(ChannelSession channel, Environment env) throws IOException {
     String text = "Portcullis: this is an SSH bastion; use it as a jump host, for example\r\n"
-        + "  ssh -J " + hostName + " LOGIN@NODE\r\n"
+        + "  ssh -J " + jumpHost + " LOGIN@NODE\r\n"
         + "or the ProxyJump that `portcullis ssh-config` writes, or name the node in the user name:\r\n"
-        + "  ssh " + oneHop(hostName) + "\r\n";
+        + "  ssh " + oneHop + "\r\n";
     err.writeBuffer(new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)))
         .addListener(written -> exit.onExit(1, "not a shell host"));
-  }
-
-  /** {@code -p PORT LOGIN@NODE@HOST} for {@code HOST[:PORT]}. */
-  private static String oneHop(String hostName) {
-    int colon = hostName.lastIndexOf(':');
-    return colon < 0 || hostName.endsWith("]") ? "LOGIN@NODE@" + hostName
-        : "-p " + hostName.substring(colon + 1) + " LOGIN@NODE@" + hostName.substring(0, colon);
   }
 
   @Override

@@ -73,17 +73,14 @@ final class OuterAuthenticator implements PublickeyAuthenticator {
     if (login.isEmpty() || host.isEmpty()) {
       String why = "user name '" + UserCertificates.printable(login + "@" + host)
           + "': expected LOGIN@NODE, for example root@node1, or a plain name to use the bastion as a jump host";
-      return refuse(session, why, () -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
-          .user(user.username()).provider(user.identity().provider()).resource("bastion").clientAddress(client)
-          .reasons(List.of(why)).details(Map.of("key_id", user.keyId())).record());
+      return refuse(session, why,
+          () -> SessionAudit.refused(context.services.audit(), user, "bastion", client, why, Map.of()));
     }
     NodeRecord node;
     switch (authorizer.node(user, host)) {
       case HopAuthorizer.Decision.Refused<NodeRecord>(String why) -> {
-        return refuse(session, why, () -> context.services.audit().event(AuditCode.SSH_SESSION_REFUSED)
-            .user(user.username()).provider(user.identity().provider())
-            .resource("node:" + UserCertificates.printable(host)).clientAddress(client).reasons(List.of(why))
-            .details(Map.of("key_id", user.keyId(), "login", UserCertificates.printable(login))).record());
+        return refuse(session, why, () -> SessionAudit.refused(context.services.audit(), user,
+            "node:" + UserCertificates.printable(host), client, why, Map.of("login", UserCertificates.printable(login))));
       }
       case HopAuthorizer.Decision.Allowed<NodeRecord>(NodeRecord found) -> node = found;
     }

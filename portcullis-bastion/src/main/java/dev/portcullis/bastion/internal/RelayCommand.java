@@ -62,7 +62,8 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
   private CompletableFuture<Void> auditTail = CompletableFuture.completedFuture(null);
   /** Orders input against the start of the recording: while it starts, input waits in {@link #heldInput}. */
   private final Object gate = new Object();
-  private List<byte[]> heldInput;
+  /** Non-null only while a recording starts; written under {@link #gate}. */
+  private volatile List<byte[]> heldInput;
 
   RelayCommand(BastionContext context, SessionKind kind, String request) {
     this.context = context;
@@ -139,17 +140,19 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
             fail("the session cannot be recorded, so it is refused (" + cause.getMessage() + ")");
             return;
           }
+          boolean live;
           synchronized (gate) {
-            if (!finished.get()) {
+            live = !finished.get();
+            if (live) {
               recording = made;
               // Keystrokes that came while the recording started go first, recorded and relayed in their order.
               for (byte[] input : heldInput) {
                 recordAndRelay(input);
               }
-              heldInput = null;
             }
+            heldInput = null;
           }
-          if (recording == made) {
+          if (live) {
             begin(env, terminal, upstream);
           } else {
             made.finish(); // the session ended while its recording started
@@ -210,6 +213,11 @@ final class RelayCommand implements AsyncCommand, ChannelSessionAware, ChannelDa
     }
     byte[] copy = java.util.Arrays.copyOfRange(buf, start, start + len);
     bytesIn.addAndGet(len);
+    if (heldInput == null) {
+      // No recording is starting (any held input already went, under the gate): no lock on this path.
+      recordAndRelay(copy);
+      return 0;
+    }
     synchronized (gate) {
       if (heldInput != null) {
         heldInput.add(copy); // the recording is starting: these go first once it has

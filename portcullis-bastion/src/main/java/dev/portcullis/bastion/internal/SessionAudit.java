@@ -86,6 +86,19 @@ final class SessionAudit {
     return draft(audit, target, login, code, sessionId, details, List.of()).build();
   }
 
+  /**
+   * A refusal before there is a hop to name (a jump, or a one-hop user name) of a user who authenticated: the
+   * user, the key id and the client's address, with {@code resource} and {@code details} saying what was asked.
+   */
+  static void refused(AuditLog audit, BastionUser user, String resource, String clientAddress, String why,
+      Map<String, String> details) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("key_id", user.keyId());
+    all.putAll(details);
+    audit.event(AuditCode.SSH_SESSION_REFUSED).user(user.username()).provider(user.identity().provider())
+        .resource(resource).clientAddress(clientAddress).reasons(List.of(why)).details(all).record();
+  }
+
   static void record(AuditLog audit, JumpTarget target, String login, AuditCode code, String sessionId,
       Map<String, String> details, List<String> reasons) {
     draft(audit, target, login, code, sessionId, details, reasons).record();

@@ -61,10 +61,14 @@ final class SharedIoGroup implements IoServiceFactoryFactory, AutoCloseable {
     }
   }
 
-  /** MINA's NIO2 services on the shared group; closing one leaves the group to {@link SharedIoGroup#close}. */
+  /**
+   * MINA's NIO2 services on the shared group; closing one leaves the group to {@link SharedIoGroup#close}. Its
+   * superclass still makes a group of its own (one idle polling thread), which nothing uses: MINA offers no way
+   * to hand it a group.
+   */
   private final class Factory extends Nio2ServiceFactory {
     Factory(FactoryManager manager) {
-      super(manager, null, null);
+      super(manager, null, ThreadUtils.noClose(resumeTasks));
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.io.IoServiceFactoryFactory;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -44,7 +45,7 @@ public final class Upstream implements AutoCloseable {
   private final SshClient client;
   private final KeyPair key;
 
-  public Upstream(BastionServices services, org.apache.sshd.common.io.IoServiceFactoryFactory io) {
+  public Upstream(BastionServices services, IoServiceFactoryFactory io) {
     this.services = requireNonNull(services, "services");
     this.key = SshPublicKeys.generateEd25519(services.random());
     this.client = SshClient.setUpDefaultClient();

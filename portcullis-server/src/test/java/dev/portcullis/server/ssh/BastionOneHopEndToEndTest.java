@@ -2,11 +2,15 @@ package dev.portcullis.server.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.audit.StoredAuditEvent;
 import dev.portcullis.testing.openssh.Command;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +119,7 @@ class BastionOneHopEndToEndTest {
 
   @Test
   void scpCopiesAFileToTheNodeAndItsSftpOperationsAreAudited() throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.writeString(fixture.dir.resolve("one-hop.txt"), "in one hop\n");
+    Path file = Files.writeString(fixture.dir.resolve("one-hop.txt"), "in one hop\n");
     List<String> ssh = command(carol, List.of(), "x");
     // scp takes ssh's -F and -o options, -P for the port, and the user name LOGIN@NODE before the host.
     List<String> scp = new ArrayList<>(List.of("/usr/bin/scp"));
@@ -157,9 +161,9 @@ class BastionOneHopEndToEndTest {
     CliUser.Run cast = fixture.admin("sessions", "export", end.event().details().get("session"));
     assertThat(cast.exitCode()).as(cast::describe).isZero();
     StringBuilder typed = new StringBuilder();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    ObjectMapper json = new ObjectMapper();
     for (String line : cast.out().lines().skip(1).toList()) {
-      com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+      JsonNode event = json.readTree(line);
       if (event.get(1).asText().equals("i")) {
         typed.append(event.get(2).asText());
       }
@@ -233,8 +237,7 @@ class BastionOneHopEndToEndTest {
       throws IOException {
     List<String> all = new ArrayList<>(options);
     all.addAll(List.of("-p", Integer.toString(bastionPort)));
-    List<String> command = new ArrayList<>(user.bastionSshCommand(all, userName, "localhost", remoteCommand));
-    return command;
+    return user.bastionSshCommand(all, userName, "localhost", remoteCommand);
   }
 
   private Command.Result run(CliUser user, List<String> options, String userName, String... remoteCommand)
