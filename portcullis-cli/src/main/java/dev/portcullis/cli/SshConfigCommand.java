@@ -69,7 +69,7 @@ public final class SshConfigCommand extends UserCommand {
         "portcullis login renews the certificate in place; the paths below do not change."));
     if (viaBastion) {
       header.add("Every host below is reached through the Portcullis bastion " + jump + ", which records sessions.");
-      header.add("Or in one hop, without ProxyJump (your laptop encrypts once): ssh -F THIS_FILE " + oneHop(jump));
+      header.add("Or in one hop, without ProxyJump (your laptop encrypts once): ssh -F THIS_FILE " + SshConfigBlock.oneHop(jump));
     }
     if (patterns == null) {
       patterns = "*";
@@ -79,22 +79,6 @@ public final class SshConfigCommand extends UserCommand {
     }
     out().print(SshConfigBlock.render(header, home, patterns, jump));
     return 0;
-  }
-
-  /** {@code [-p PORT] LOGIN@NODE@HOST} for a bastion at {@code [user@]HOST[:PORT]}: the node goes in the user name. */
-  static String oneHop(String jump) {
-    String host = jump.substring(jump.indexOf('@') + 1);
-    String port = "";
-    int colon = host.lastIndexOf(':');
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      port = host.startsWith(":", end + 1) ? host.substring(end + 2) : "";
-      host = host.substring(1, end);
-    } else if (colon >= 0) {
-      port = host.substring(colon + 1);
-      host = host.substring(0, colon);
-    }
-    return (port.isEmpty() || port.equals("22") ? "" : "-p " + port + " ") + "LOGIN@NODE@" + host;
   }
 
   /** The user's nodes and the server's bastion; empty (with a note) when the server cannot say. */

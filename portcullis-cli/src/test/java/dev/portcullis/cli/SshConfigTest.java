@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cli.fixtures.CliRunner.Run;
 import dev.portcullis.cli.fixtures.CliRunner;
+import dev.portcullis.cli.internal.SshConfigBlock;
 import dev.portcullis.testing.RealComponents;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
@@ -124,10 +125,10 @@ class SshConfigTest extends WithScriptedServer {
 
   @Test
   void namesTheOneHopFormOfABastionWithTheNodeInTheUserName() {
-    assertThat(SshConfigCommand.oneHop("bastion.example.com:3022")).isEqualTo("-p 3022 LOGIN@NODE@bastion.example.com");
-    assertThat(SshConfigCommand.oneHop("bastion.example.com")).isEqualTo("LOGIN@NODE@bastion.example.com");
-    assertThat(SshConfigCommand.oneHop("jump@10.0.0.1:22")).isEqualTo("LOGIN@NODE@10.0.0.1");
-    assertThat(SshConfigCommand.oneHop("[2001:db8::1]:3022")).isEqualTo("-p 3022 LOGIN@NODE@2001:db8::1");
+    assertThat(SshConfigBlock.oneHop("bastion.example.com:3022")).isEqualTo("-p 3022 LOGIN@NODE@bastion.example.com");
+    assertThat(SshConfigBlock.oneHop("bastion.example.com")).isEqualTo("LOGIN@NODE@bastion.example.com");
+    assertThat(SshConfigBlock.oneHop("jump@10.0.0.1:22")).isEqualTo("LOGIN@NODE@10.0.0.1");
+    assertThat(SshConfigBlock.oneHop("[2001:db8::1]:3022")).isEqualTo("-p 3022 LOGIN@NODE@2001:db8::1");
   }
 
   @Test

@@ -43,20 +43,16 @@ public final class BastionRuntime implements AutoCloseable {
         Thread.ofVirtual().name("portcullis-bastion-", 0).factory());
     // One I/O thread per core, shared by the listener and the connections to nodes (see SharedIoGroup).
     SharedIoGroup io = new SharedIoGroup(Runtime.getRuntime().availableProcessors());
-    Upstream upstream;
+    Upstream upstream = null;
+    InnerServer inner = null;
+    SshServer outer = null;
+    BastionContext context;
     try {
       upstream = new Upstream(services, io);
-    } catch (RuntimeException e) {
-      io.close();
-      background.shutdownNow();
-      throw e;
-    }
-    BastionContext context = new BastionContext(services, upstream, new LiveSessions(), background);
-    InnerServer inner = BastionListeners.inner(context,
-        new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
-    SshServer outer = null;
-    try {
+      context = new BastionContext(services, upstream, new LiveSessions(), background);
       endOrphans(context);
+      inner = BastionListeners.inner(context,
+          new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
       inner.startInProcess();
       outer = BastionListeners.outer(context, settings.listen(), settings.hostNames(), inner,
           new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
@@ -64,8 +60,12 @@ public final class BastionRuntime implements AutoCloseable {
       outer.start();
     } catch (IOException | RuntimeException e) {
       stopQuietly(outer);
-      shutdownQuietly(inner);
-      upstream.close();
+      if (inner != null) {
+        shutdownQuietly(inner);
+      }
+      if (upstream != null) {
+        upstream.close();
+      }
       io.close();
       background.shutdownNow();
       throw e;

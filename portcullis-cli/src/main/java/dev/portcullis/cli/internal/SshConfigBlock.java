@@ -108,6 +108,18 @@ public final class SshConfigBlock {
     return value.contains(" ") || value.contains("\t") ? "\"" + value + "\"" : value;
   }
 
+  /**
+   * How to reach a node through the validated jump host {@link #jumpHost jump} in one hop, without ProxyJump:
+   * {@code [-p PORT] LOGIN@NODE@HOST}, the node in the user name.
+   */
+  public static String oneHop(String jump) {
+    String hostAndPort = jump.substring(jump.indexOf('@') + 1);
+    String host = jumpHostName(jump);
+    int portAt = hostAndPort.lastIndexOf(':');
+    String port = portAt < 0 || hostAndPort.endsWith("]") ? "" : hostAndPort.substring(portAt + 1);
+    return (port.isEmpty() || port.equals("22") ? "" : "-p " + port + " ") + "LOGIN@NODE@" + host;
+  }
+
   private static String jumpHostName(String jump) {
     String host = jump.substring(jump.indexOf('@') + 1);
     if (host.startsWith("[")) {
