@@ -39,6 +39,8 @@
 #   and stop: for experiments, not for the record),
 #   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
+#   REUSE_NODE_CONNECTIONS=true (the bastion's ssh.bastion.reuse_node_connections: false makes every connection
+#   through the bastion log in to the node anew, as before that setting existed),
 #   NODE_KEX (sshd's KexAlgorithms, e.g. curve25519-sha256: what the bastion's node hop would cost with another
 #   key exchange than the sntrup761x25519 it negotiates with a stock sshd), LOAD_KEX (the load generator's key
 #   exchanges, comma-separated MINA names; default OpenSSH 9.2's list without sntrup761x25519, see
@@ -73,6 +75,8 @@ done
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 TARGET_BULK="${TARGET_BULK:-0.8}"
+REUSE_NODE_CONNECTIONS="${REUSE_NODE_CONNECTIONS:-true}"
+case "$REUSE_NODE_CONNECTIONS" in true | false) ;; *) echo "bench: REUSE_NODE_CONNECTIONS: '$REUSE_NODE_CONNECTIONS' (expected: true or false)" >&2; exit 2 ;; esac
 TARGET_SESSIONS="${TARGET_SESSIONS:-300}"
 QUIET_TIMEOUT="${QUIET_TIMEOUT:-900}"
 NICE="${NICE:--10}"
@@ -262,6 +266,7 @@ server:
 ssh:
   bastion:
     listen: 127.0.0.1:$BASTION_PORT
+    reuse_node_connections: $REUSE_NODE_CONNECTIONS
 identity_providers:
   - name: local
     type: local
@@ -394,6 +399,7 @@ log "setup: Portcullis https 127.0.0.1:$PORT, bastion 127.0.0.1:$BASTION_PORT, n
 # shellcheck disable=SC2016 # expanded by the node's shell
 seen="$("${SSH[@]}" "${DIRECT[@]}" 'echo direct-$((6*7)) $(id -un)' 2>&1)" || die "direct ssh failed:\n$seen"
 [ "$seen" = "direct-42 $LOGIN" ] || die "direct ssh printed: $seen"
+first_through_bastion="$(wc -l <"$work/sshd.log")" # the first login to the node: see the node hop's algorithms
 # shellcheck disable=SC2016 # expanded by the node's shell
 seen="$("${SSH[@]}" "${BASTION[@]}" 'echo bastion-$((6*7)) $(id -un)' 2>&1)" || die "ssh through the bastion failed:\n$seen"
 [ "$seen" = "bastion-42 $LOGIN" ] || die "ssh through the bastion printed: $seen"
@@ -429,12 +435,11 @@ kex_of() { # the Nth key exchange in ssh -v or sshd -d output on stdin -> "kex c
 }
 probe="$("${SSH[@]}" -v "${DIRECT[@]}" true 2>&1)" || die "ssh -v direct failed:\n$probe"
 HOP_DIRECT="$(kex_of 1 <<<"$probe")"
-m="$(mark)"
 probe="$("${SSH[@]}" -v "${BASTION[@]}" true 2>&1)" || die "ssh -v through the bastion failed:\n$probe"
 HOP_OUTER="$(kex_of 1 <<<"$probe")"
 HOP_INNER="$(kex_of 2 <<<"$probe")"
-sleep 0.5
-HOP_UPSTREAM="$(since "$m" | kex_of 1)"
+# Later connections may reuse the bastion's login to the node; the first through the bastion made one.
+HOP_UPSTREAM="$(since "$first_through_bastion" | kex_of 1)"
 read -r _ OUTER_CIPHER OUTER_MAC <<<"$HOP_OUTER"
 for hop in "$HOP_DIRECT" "$HOP_OUTER" "$HOP_INNER" "$HOP_UPSTREAM"; do
   [ "$(wc -w <<<"$hop")" = 3 ] || die "could not read the negotiated algorithms (got '$hop'); ssh -v said:\n$probe"
@@ -472,6 +477,8 @@ HOP_GEN_DIRECT="$(sed -n 's/^HOP generator->sshd kex=\([^ ]*\) .* cipher=\([^ ]*
 HOP_GEN_OUTER="$(sed -n 's/^HOP generator->bastion kex=\([^ ]*\) .* cipher=\([^ ]*\) mac=\([^ ]*\)$/\1 \2 \3/p' <<<"$answer")"
 HOP_GEN_INNER="$(sed -n 's/^HOP generator->bastion-inner kex=\([^ ]*\) .* cipher=\([^ ]*\) mac=\([^ ]*\)$/\1 \2 \3/p' <<<"$answer")"
 HOP_GEN_UPSTREAM="$(since "$m" | kex_of 2)" # the first is the generator's own direct connection
+# With reuse, the generator's session may take the login to the node that the ssh checks left.
+[ "$(wc -w <<<"$HOP_GEN_UPSTREAM")" = 3 ] || HOP_GEN_UPSTREAM="a reused login (as above)"
 KEX_COST="$(ask kex-cost '^KEX x25519')"
 
 # From here on sshd logs at INFO: a reload (SIGHUP; sshd re-executes itself in place, keeping its pid).
@@ -495,8 +502,17 @@ tree_ticks() { # pid: CPU ticks of the process and its live descendants, with ev
 core_ticks() { # busy and total ticks of the server core, whoever used it
   awk -v cpu="cpu$SERVER_CPU" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
-sshd_settled() { # sshd's per-connection processes count once reaped: wait until none is left
-  for _ in $(seq 100); do [ -z "$(pgrep -P "$sshd_pid")" ] && return; sleep 0.05; done
+sshd_settled() { # an ended connection's sshd processes count once reaped: wait until sshd's children settle
+  # A login the bastion keeps for reuse (ssh.bastion.reuse_node_connections) keeps its process, whose CPU
+  # tree_ticks counts live; the processes of ended connections go within milliseconds.
+  local seen now
+  seen="$(pgrep -P "$sshd_pid" | tr '\n' ' ')"
+  for _ in $(seq 50); do
+    sleep 0.1
+    now="$(pgrep -P "$sshd_pid" | tr '\n' ' ')"
+    [ "$now" = "$seen" ] && return
+    seen="$now"
+  done
 }
 declare -A SAMPLE
 sample() { # name: bastion, sshd, clients (this shell's reaped children) and core ticks now
@@ -697,7 +713,7 @@ awk -v bulk="$bulk_lines" -v sessions="$session_lines" -v mib="$BULK_MIB" -v run
     -v pty="$pty_lines" -v ptymib="$PTY_MIB" -v pruns="$PTY_RUNS" \
     -v slice="$SLICE" -v rounds="$ROUNDS" -v workers="$WORKERS" -v cworkers="$CHANNEL_WORKERS" \
     -v cconns="$CHANNEL_CONNECTIONS" -v warmup="$WARMUP" -v scpu="$SERVER_CPU" -v ccpu="$CLIENT_CPU" -v nv="$NICE" \
-    -v jvm="$JVM_FLAGS" -v load_start="$load_start" -v load_end="$load_end" -v waited="$waited_total" \
+    -v jvm="$JVM_FLAGS" -v reuse="$REUSE_NODE_CONNECTIONS" -v load_start="$load_start" -v load_end="$load_end" -v waited="$waited_total" \
     -v target_bulk="$TARGET_BULK" -v target_sessions="$TARGET_SESSIONS" -v audited="$audited" -v counted="$counted" \
     -v names="$(for v in "${VARIANTS[@]}"; do printf '%s=%s|' "$v" "${VARIANT_NAME[$v]}"; done)" \
     -v order="${VARIANTS[*]}" -v sshd_version="$(ssh -V 2>&1 | cut -d, -f1)" \
@@ -730,6 +746,7 @@ BEGIN {
   printf "servers (Portcullis JVM, %s sshd) on CPU %s, clients on CPU %s, nice %s; load average %s at start, %s at end;\n",
     sshd_version, scpu, ccpu, nv, load_start, load_end
   printf "waited %ds for other benchmarks. Portcullis JVM: %s\n", waited, jvm
+  printf "ssh.bastion.reuse_node_connections: %s\n", reuse
   printf "\nalgorithms each hop negotiated (kex, cipher, MAC):\n"
   printf "  ssh -> sshd (direct)                      %s\n", hop_direct
   printf "  ssh -> bastion (outer hop: the jump)      %s\n", hop_outer

@@ -12,9 +12,14 @@ import java.util.List;
  * @param listen the address clients connect to (port 0 picks a free port)
  * @param hostNames the names clients dial it by: the principals of its host certificate
  * @param watchInterval how often live sessions are checked against locks, kill requests and certificate expiry
+ * @param nodeConnectionLinger how long a login to a node outlives the user's connection, for that user's next
+ *     connection with the same login to the same node; never past the bastion's two-minute certificate for it;
+ *     zero: every connection logs in anew
  */
-public record BastionSettings(InetSocketAddress listen, List<String> hostNames, Duration watchInterval) {
+public record BastionSettings(InetSocketAddress listen, List<String> hostNames, Duration watchInterval,
+    Duration nodeConnectionLinger) {
   public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_NODE_CONNECTION_LINGER = Duration.ofSeconds(30);
 
   public BastionSettings {
     requireNonNull(listen, "listen");
@@ -26,9 +31,13 @@ public record BastionSettings(InetSocketAddress listen, List<String> hostNames, 
     if (watchInterval.isNegative() || watchInterval.isZero()) {
       throw new IllegalArgumentException("watchInterval: " + watchInterval + " (expected: > 0)");
     }
+    requireNonNull(nodeConnectionLinger, "nodeConnectionLinger");
+    if (nodeConnectionLinger.isNegative()) {
+      throw new IllegalArgumentException("nodeConnectionLinger: " + nodeConnectionLinger + " (expected: >= 0)");
+    }
   }
 
   public BastionSettings(InetSocketAddress listen, List<String> hostNames) {
-    this(listen, hostNames, DEFAULT_WATCH_INTERVAL);
+    this(listen, hostNames, DEFAULT_WATCH_INTERVAL, DEFAULT_NODE_CONNECTION_LINGER);
   }
 }

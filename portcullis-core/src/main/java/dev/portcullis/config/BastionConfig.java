@@ -9,12 +9,15 @@ import java.util.Optional;
  * @param listen the SSH listener, such as {@code 0.0.0.0:3022}; required
  * @param publicAddress {@code host:port} that {@code portcullis ssh-config} writes as ProxyJump; default the
  *     public URL's host with the listen port
+ * @param reuseNodeConnections whether a user's login to a node waits a little after their connection ends, for
+ *     their next connection with the same login to the same node (as OpenSSH's ControlPersist); default true
  */
-public record BastionConfig(ListenAddress listen, Optional<String> publicAddress) {
+public record BastionConfig(ListenAddress listen, Optional<String> publicAddress, Boolean reuseNodeConnections) {
 
   public BastionConfig {
     Check.required(listen, "listen", "host:port, for example 0.0.0.0:3022");
     publicAddress = publicAddress == null ? Optional.empty() : publicAddress;
+    reuseNodeConnections = reuseNodeConnections == null || reuseNodeConnections;
     publicAddress.ifPresent(BastionConfig::requireDialable);
   }
 

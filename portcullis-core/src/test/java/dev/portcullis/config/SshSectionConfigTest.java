@@ -44,6 +44,20 @@ class SshSectionConfigTest {
   }
 
   @Test
+  void loginsToNodesAreReusedUnlessTurnedOff() {
+    String listen = BASE + """
+        ssh:
+          bastion:
+            listen: 127.0.0.1:3022
+        """;
+    assertThat(parse(listen).ssh().bastion().orElseThrow().reuseNodeConnections()).isTrue();
+    assertThat(parse(listen + "    reuse_node_connections: false\n").ssh().bastion().orElseThrow()
+        .reuseNodeConnections()).isFalse();
+    assertThatThrownBy(() -> parse(listen + "    reuse_node_connections: sometimes\n"))
+        .hasMessageContaining("reuse_node_connections");
+  }
+
+  @Test
   void undialablePublicAddressIsRefusedWithItsPath() {
     assertThatThrownBy(() -> parse(BASE + """
         ssh:

@@ -24,6 +24,7 @@ import dev.portcullis.policy.PolicySnapshot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,7 +59,9 @@ public final class BastionWiring {
       SessionLedger ledger = new StoreSessionLedger(new SshSessions(store, clock), bastionId(dataDir, random), clock,
           random);
       BastionSettings settings = new BastionSettings(
-          new InetSocketAddress(bastion.listen().host(), bastion.listen().port()), hostNames(config, bastion));
+          new InetSocketAddress(bastion.listen().host(), bastion.listen().port()), hostNames(config, bastion),
+          BastionSettings.DEFAULT_WATCH_INTERVAL, bastion.reuseNodeConnections()
+              ? BastionSettings.DEFAULT_NODE_CONNECTION_LINGER : Duration.ZERO);
       Bastion running = Bastion.start(settings, new BastionServices(ssh.userCa(), ssh.hostCa(), ssh.nodeLogins(),
           ssh.nodes(), policy, lockedUsers, audit, ledger, new FileSessionRecorder(recordings, clock), clock, random));
       return List.of(recordings, running);

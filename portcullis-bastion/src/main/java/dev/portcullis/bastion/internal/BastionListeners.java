@@ -101,7 +101,7 @@ final class BastionListeners {
       public void sessionClosed(Session session) {
         InnerHop hop = session.getAttribute(InnerHop.KEY);
         if (hop != null) {
-          hop.closeUpstream();
+          hop.releaseUpstream();
         }
       }
     });

@@ -49,7 +49,9 @@ public final class BastionRuntime implements AutoCloseable {
     BastionContext context;
     try {
       upstream = new Upstream(services, io);
-      context = new BastionContext(services, upstream, new LiveSessions(), background);
+      context = new BastionContext(services, upstream,
+          new ParkedConnections<>(Upstream.PARKING, services.clock(), settings.nodeConnectionLinger()), new LiveSessions(),
+          background);
       endOrphans(context);
       inner = BastionListeners.inner(context,
           new HostCertificates(services.hostCa(), services.clock(), SshPublicKeys.generateEd25519(services.random())));
@@ -88,11 +90,15 @@ public final class BastionRuntime implements AutoCloseable {
     return context.live.size();
   }
 
-  /** Ends sessions of locked users, killed sessions and expired certificates; drops locked users' idle hops. */
+  /**
+   * Ends sessions of locked users, killed sessions and expired certificates; drops locked users' idle hops and
+   * closes parked node connections whose time is up or whose user is locked.
+   */
   void watchOnce() {
     try {
       Instant now = context.services.clock().instant();
       context.live.watch(now, context.services.lockedUsers()::isLocked, context.services.sessions());
+      context.parked.sweep(context.services.lockedUsers()::isLocked);
       for (var session : outer.getActiveSessions()) {
         BastionUser user = session.getAttribute(OuterAuthenticator.USER);
         boolean ends = user != null && (context.services.lockedUsers().isLocked(user.username())
@@ -128,6 +134,7 @@ public final class BastionRuntime implements AutoCloseable {
     }
     stopQuietly(outer);
     shutdownQuietly(inner);
+    context.parked.close();
     context.upstream.close();
     io.close();
     context.background.shutdown();

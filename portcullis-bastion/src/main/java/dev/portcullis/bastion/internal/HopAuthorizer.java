@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
@@ -80,8 +81,13 @@ final class HopAuthorizer {
     // Only what the bastion carries goes into its certificate for the node: port and agent forwarding.
     EnumSet<UserExtension> forwarding = UserExtension.grantedBy(grant);
     forwarding.retainAll(EnumSet.of(UserExtension.PORT_FORWARDING, UserExtension.AGENT_FORWARDING));
+    // The same user, login, node and permissions may take the login that user's previous connection left.
+    ParkedConnections.Key reuse = new ParkedConnections.Key(identity.get().username(), user.keyId(),
+        current.node().name(), current.node().address(), login, forwarding);
     return new Decision.Allowed<>(new InnerHop(current, login, recorded(identity.get(), policy), forwarding,
-        () -> context.upstream.connect(current.node(), user, login, forwarding)));
+        () -> context.parked.take(reuse).map(CompletableFuture::completedFuture)
+            .orElseGet(() -> context.upstream.connect(current.node(), user, login, forwarding)),
+        session -> context.parked.park(reuse, session)));
   }
 
   /** Recorded unless every role of the user turns recording off. */

@@ -6,6 +6,7 @@ import dev.portcullis.ssh.ca.UserExtension;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -13,7 +14,8 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * One authenticated login through the bastion: a user, as one login, on one node. Every channel of the inner
- * connection shares it, and with it one upstream connection to the node, opened on first use.
+ * connection shares it, and with it one upstream connection to the node, opened on first use (or one the same
+ * user's previous connection left parked, see {@link ParkedConnections}).
  */
 final class InnerHop {
   static final AttributeKey<InnerHop> KEY = new AttributeKey<>();
@@ -23,16 +25,18 @@ final class InnerHop {
   final boolean recorded;
   final Set<UserExtension> forwarding;
   private final Supplier<CompletableFuture<ClientSession>> connect;
+  private final Consumer<ClientSession> release;
   private CompletableFuture<ClientSession> upstream;
   private volatile ServerSession agentSession;
 
   InnerHop(JumpTarget target, String login, boolean recorded, Set<UserExtension> forwarding,
-      Supplier<CompletableFuture<ClientSession>> connect) {
+      Supplier<CompletableFuture<ClientSession>> connect, Consumer<ClientSession> release) {
     this.target = requireNonNull(target, "target");
     this.login = requireNonNull(login, "login");
     this.recorded = recorded;
     this.forwarding = Set.copyOf(forwarding);
     this.connect = requireNonNull(connect, "connect");
+    this.release = requireNonNull(release, "release");
   }
 
   static InnerHop of(ServerSession session) {
@@ -47,7 +51,7 @@ final class InnerHop {
     return forwarding.contains(extension);
   }
 
-  /** The connection to the node, opened by the first channel that needs it. */
+  /** The connection to the node, opened (or taken from those parked) by the first channel that needs it. */
   synchronized CompletableFuture<ClientSession> upstream() {
     if (upstream == null) {
       upstream = connect.get().thenApply(session -> {
@@ -71,10 +75,13 @@ final class InnerHop {
     return Optional.ofNullable(agentSession);
   }
 
-  /** Closes the upstream connection, if one was opened. */
-  synchronized void closeUpstream() {
+  /** The user's connection ended: its connection to the node, if one was opened, is parked or closed. */
+  synchronized void releaseUpstream() {
     if (upstream != null) {
-      upstream.thenAccept(session -> session.close(true));
+      upstream.thenAccept(session -> {
+        session.removeAttribute(AgentRelay.HOP);
+        release.accept(session);
+      });
     }
   }
 }

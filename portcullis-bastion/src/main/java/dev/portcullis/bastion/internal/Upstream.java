@@ -28,6 +28,8 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.io.IoServiceFactoryFactory;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -40,6 +42,30 @@ public final class Upstream implements AutoCloseable {
   static final Duration CERTIFICATE_TTL = Duration.ofMinutes(2);
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final AttributeKey<String> EXPECTED_NODE = new AttributeKey<>();
+  private static final AttributeKey<Instant> VALID_BEFORE = new AttributeKey<>();
+
+  /** Node connections as {@link ParkedConnections} sees them. */
+  static final ParkedConnections.Connection<ClientSession> PARKING = new ParkedConnections.Connection<>() {
+    @Override
+    public boolean idle(ClientSession session) {
+      if (!session.isOpen() || session.isClosing()) {
+        return false;
+      }
+      ConnectionService service = session.getService(ConnectionService.class);
+      return service instanceof AbstractConnectionService channels && channels.getChannels().isEmpty();
+    }
+
+    @Override
+    public Instant validBefore(ClientSession session) {
+      Instant validBefore = session.getAttribute(VALID_BEFORE);
+      return validBefore == null ? Instant.MIN : validBefore;
+    }
+
+    @Override
+    public void close(ClientSession session) {
+      session.close(true);
+    }
+  };
 
   private final BastionServices services;
   private final SshClient client;
@@ -90,7 +116,9 @@ public final class Upstream implements AutoCloseable {
         }
         ClientSession session = connected.getSession();
         try {
-          session.addPublicKeyIdentity(certifiedKey(user, login, extensions));
+          IssuedCertificate issued = certificate(user, login, extensions);
+          session.setAttribute(VALID_BEFORE, UserCertificates.validBefore(issued.certificate()));
+          session.addPublicKeyIdentity(new KeyPair(issued.certificate(), key.getPrivate()));
           session.auth().addListener(auth -> {
             if (auth.isSuccess()) {
               result.complete(session);
@@ -120,10 +148,9 @@ public final class Upstream implements AutoCloseable {
     });
   }
 
-  private KeyPair certifiedKey(BastionUser user, String login, Set<UserExtension> extensions) {
-    IssuedCertificate issued = services.userCa().issueUser(new UserCertificateRequest(key.getPublic(),
-        user.keyId(), List.of(login), CERTIFICATE_TTL, extensions, List.of()));
-    return new KeyPair(issued.certificate(), key.getPrivate());
+  private IssuedCertificate certificate(BastionUser user, String login, Set<UserExtension> extensions) {
+    return services.userCa().issueUser(new UserCertificateRequest(key.getPublic(), user.keyId(), List.of(login),
+        CERTIFICATE_TTL, extensions, List.of()));
   }
 
   /** Accepts only a host certificate from a trusted host CA key, for the enrolled node's name, valid now. */

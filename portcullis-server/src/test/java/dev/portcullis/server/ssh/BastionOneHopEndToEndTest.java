@@ -230,6 +230,61 @@ class BastionOneHopEndToEndTest {
   }
 
   /**
+   * sshd runs every session of one connection under that connection's own process, so the parent of the remote
+   * shell tells which login to the node a session came through.
+   */
+  @Test
+  void theSameUsersNextConnectionReusesItsLoginToTheNodeAndAnotherUsersNeverDoes() throws Exception {
+    long carolsBefore = carolsSessionStarts();
+    long first = sshdConnectionOf(carol, carolLogin);
+    long second = sshdConnectionOf(carol, carolLogin);
+    long daves = sshdConnectionOf(dave, daveLogin);
+
+    assertThat(second).isEqualTo(first);
+    assertThat(daves).isNotEqualTo(first);
+    // Each connection is still a session of its own in the audit log.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (carolsSessionStarts() < carolsBefore + 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(carolsSessionStarts()).isEqualTo(carolsBefore + 2);
+  }
+
+  private long carolsSessionStarts() {
+    return fixture.audit("session.start").stream().filter(event -> "carol".equals(event.event().user())).count();
+  }
+
+  @Test
+  void lockingTheUserClosesTheLoginToTheNodeTheirLastConnectionLeft() throws Exception {
+    long parked = sshdConnectionOf(dave, daveLogin);
+    Thread.sleep(500); // long after a closed connection's sshd process would have exited
+    assertThat(ProcessHandle.of(parked).map(ProcessHandle::isAlive)).as("sshd's process for the parked login")
+        .contains(true);
+    CliUser.Run lock = fixture.admin("users", "lock", "dave", "--reason", "offboarding");
+    assertThat(lock.exitCode()).as(lock::describe).isZero();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (ProcessHandle.of(parked).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(ProcessHandle.of(parked).map(ProcessHandle::isAlive).orElse(false))
+          .as("sshd's process for dave's parked login, 5 s after the lock").isFalse();
+    } finally {
+      fixture.admin("users", "unlock", "dave");
+    }
+  }
+
+  /** The process id of the node's sshd connection that a new one-hop connection's session runs under. */
+  private long sshdConnectionOf(CliUser user, String login) throws IOException {
+    Command.Result parent = run(user, List.of(), login + "@web-1", "echo", "$PPID", "$(id -un)");
+    assertThat(parent.exitCode()).as(parent::describe).isZero();
+    String[] words = parent.stdout().strip().split(" ");
+    assertThat(words).as(parent::describe).hasSize(2);
+    assertThat(words[1]).isEqualTo(login);
+    return Long.parseLong(words[0]);
+  }
+
+  /**
    * {@code ssh -F CONFIG [OPTIONS] -p BASTION USER@localhost COMMAND}: the config's block for the bastion's host
    * (the target of its ProxyJump) carries the key, certificate and host CA, and no jump.
    */
