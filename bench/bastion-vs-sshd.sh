@@ -572,10 +572,12 @@ bulk_command() { # variant -> the ssh command in BULK_CMD
     bastion_onehop) BULK_CMD=("${SSH[@]}" "${ONE_HOP[@]}") ;;
   esac
 }
-# One unmeasured transfer through the bastion first: its relay path is still interpreted code before it (a
-# 64 MiB warm-up left the first measured run at half speed).
+# One unmeasured transfer each way through the bastion first: its relay path is still interpreted code before it
+# (a 64 MiB warm-up left the first measured run at half speed), and a long-running bastion has it compiled.
 taskset -c "$CLIENT_CPU" "${SSH[@]}" "${BASTION[@]}" 'cat > /dev/null' <"$work/bulk.bin" \
   || die "the warm-up transfer through the bastion failed"
+taskset -c "$CLIENT_CPU" "${SSH[@]}" "${ONE_HOP[@]}" 'cat > /dev/null' <"$work/bulk.bin" \
+  || die "the warm-up transfer through the bastion in one hop failed"
 bulk_lines=""
 jfr_start bulk
 for run in $(seq "$BULK_RUNS"); do
