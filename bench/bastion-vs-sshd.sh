@@ -506,10 +506,10 @@ sshd_settled() { # an ended connection's sshd processes count once reaped: wait 
   # A login the bastion keeps for reuse (ssh.bastion.reuse_node_connections) keeps its process, whose CPU
   # tree_ticks counts live; the processes of ended connections go within milliseconds.
   local seen now
-  seen="$(pgrep -P "$sshd_pid" | tr '\n' ' ')"
+  seen="$( (pgrep -P "$sshd_pid" || true) | tr '\n' ' ')"
   for _ in $(seq 50); do
     sleep 0.1
-    now="$(pgrep -P "$sshd_pid" | tr '\n' ' ')"
+    now="$( (pgrep -P "$sshd_pid" || true) | tr '\n' ' ')"
     [ "$now" = "$seen" ] && return
     seen="$now"
   done
