@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
@@ -85,8 +87,13 @@ final class HopAuthorizer {
     ParkedConnections.Key reuse = new ParkedConnections.Key(identity.get().username(), user.keyId(),
         current.node().name(), current.node().address(), login, forwarding);
     return new Decision.Allowed<>(new InnerHop(current, login, recorded(identity.get(), policy), forwarding,
-        () -> context.parked.take(reuse).map(CompletableFuture::completedFuture)
-            .orElseGet(() -> context.upstream.connect(current.node(), user, login, forwarding)),
+        () -> {
+          Supplier<CompletableFuture<ClientSession>> connect =
+              () -> context.upstream.connect(current.node(), user, login, forwarding);
+          return context.parked.take(reuse)
+              .map(parked -> Upstream.reuseIfAnswering(parked, Upstream.PARKED_ANSWER_TIMEOUT, connect))
+              .orElseGet(connect);
+        },
         session -> context.parked.park(reuse, session)));
   }
 

@@ -19,16 +19,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.io.IoServiceFactoryFactory;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -41,6 +44,9 @@ import org.apache.sshd.core.CoreModuleProperties;
 public final class Upstream implements AutoCloseable {
   static final Duration CERTIFICATE_TTL = Duration.ofMinutes(2);
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a parked connection has to answer before a new one replaces it. */
+  static final Duration PARKED_ANSWER_TIMEOUT = Duration.ofSeconds(2);
+  private static final String KEEPALIVE = "keepalive@openssh.com";
   private static final AttributeKey<String> EXPECTED_NODE = new AttributeKey<>();
   private static final AttributeKey<Instant> VALID_BEFORE = new AttributeKey<>();
 
@@ -145,6 +151,36 @@ public final class Upstream implements AutoCloseable {
             + ") did not answer within " + CONNECT_TIMEOUT.toSeconds() + " s"));
       }
       return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  /**
+   * {@code parked} if it still answers, else a new connection from {@code connect}. A node that went away without
+   * closing the connection (a hard reboot, a cut cable) would otherwise leave the user's channel open waiting for
+   * minutes of TCP retries; one round trip (OpenSSH's own keepalive request, which any server answers, if only with
+   * a failure) tells, and a node that is down then gets the clear error of a new connection.
+   */
+  static CompletableFuture<ClientSession> reuseIfAnswering(ClientSession parked, Duration within,
+      Supplier<CompletableFuture<ClientSession>> connect) {
+    CompletableFuture<Boolean> answered = new CompletableFuture<>();
+    try {
+      Buffer request = parked.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, KEEPALIVE.length() + 16);
+      request.putString(KEEPALIVE);
+      request.putBoolean(true);
+      parked.request(request, KEEPALIVE, (reply, data) -> answered.complete(true)).addListener(sent -> {
+        if (sent.getException() != null) {
+          answered.complete(false);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      answered.complete(false);
+    }
+    return answered.completeOnTimeout(false, within.toMillis(), TimeUnit.MILLISECONDS).thenCompose(alive -> {
+      if (alive) {
+        return CompletableFuture.completedFuture(parked);
+      }
+      parked.close(true);
+      return connect.get();
     });
   }
 

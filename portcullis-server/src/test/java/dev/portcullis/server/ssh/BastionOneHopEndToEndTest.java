@@ -274,6 +274,27 @@ class BastionOneHopEndToEndTest {
     }
   }
 
+  /** A node that went away without closing the connection (here: its sshd process stopped) must not hang the user. */
+  @Test
+  void aParkedLoginThatNoLongerAnswersIsReplacedByANewOne() throws Exception {
+    long parked = sshdConnectionOf(carol, carolLogin);
+    signal("-STOP", parked);
+    try {
+      long started = System.nanoTime();
+      long replacement = sshdConnectionOf(carol, carolLogin);
+
+      assertThat(replacement).isNotEqualTo(parked);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+    } finally {
+      signal("-CONT", parked);
+    }
+  }
+
+  private static void signal(String signal, long pid) throws IOException {
+    Command.Result sent = Command.run(List.of("kill", signal, Long.toString(pid)), Duration.ofSeconds(5));
+    assertThat(sent.exitCode()).as(sent::describe).isZero();
+  }
+
   /** The process id of the node's sshd connection that a new one-hop connection's session runs under. */
   private long sshdConnectionOf(CliUser user, String login) throws IOException {
     Command.Result parent = run(user, List.of(), login + "@web-1", "echo", "$PPID", "$(id -un)");
