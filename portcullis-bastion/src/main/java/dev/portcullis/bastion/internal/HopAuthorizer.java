@@ -87,14 +87,16 @@ final class HopAuthorizer {
     ParkedConnections.Key reuse = new ParkedConnections.Key(identity.get().username(), user.keyId(),
         current.node().name(), current.node().address(), login, forwarding);
     return new Decision.Allowed<>(new InnerHop(current, login, recorded(identity.get(), policy), forwarding,
-        () -> {
-          Supplier<CompletableFuture<ClientSession>> connect =
-              () -> context.upstream.connect(current.node(), user, login, forwarding);
-          return context.parked.take(reuse)
-              .map(parked -> Upstream.reuseIfAnswering(parked, Upstream.PARKED_ANSWER_TIMEOUT, connect))
-              .orElseGet(connect);
-        },
+        () -> upstream(reuse, () -> context.upstream.connect(current.node(), user, login, forwarding)),
         session -> context.parked.park(reuse, session)));
+  }
+
+  /** The login to the node that the user's previous connection left, if it still answers, or a new one. */
+  private CompletableFuture<ClientSession> upstream(ParkedConnections.Key reuse,
+      Supplier<CompletableFuture<ClientSession>> connect) {
+    return context.parked.take(reuse)
+        .map(parked -> Upstream.reuseIfAnswering(parked, Upstream.PARKED_ANSWER_TIMEOUT, connect))
+        .orElseGet(connect);
   }
 
   /** Recorded unless every role of the user turns recording off. */

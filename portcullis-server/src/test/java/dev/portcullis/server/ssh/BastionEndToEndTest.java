@@ -167,6 +167,17 @@ class BastionEndToEndTest {
     assertThat(check.stdout()).isEqualTo("through the bastion\nthrough the bastion\n");
   }
 
+  /** sshd runs every session of one connection under that connection's process: the shell's parent tells which. */
+  @Test
+  void theNextJumpOfTheSameUserReusesTheLoginToTheNode() throws Exception {
+    Command.Result first = alice.bastionSsh(List.of(), aliceLogin, "web-1", "echo", "$PPID");
+    Command.Result second = alice.bastionSsh(List.of(), aliceLogin, "web-1", "echo", "$PPID");
+
+    assertThat(first.exitCode()).as(first::describe).isZero();
+    assertThat(second.exitCode()).as(second::describe).isZero();
+    assertThat(second.stdout().strip()).isNotEmpty().isEqualTo(first.stdout().strip());
+  }
+
   /**
    * The bastion's inner server, which terminates sessions, runs on the jump channels in process: no port of this
    * JVM but the bastion's own listener answers as an SSH server, so no local process can talk to the inner server
