@@ -32,6 +32,12 @@ import java.util.function.Predicate;
  * @param <C> the connection; {@link Connection} says what this needs of it
  */
 final class ParkedConnections<C> implements AutoCloseable {
+  /**
+   * How many logins wait for one key at most: as many as the user had connections at once, up to this. More would
+   * keep the node's processes for connections the user no longer makes.
+   */
+  static final int MAX_PER_KEY = 16;
+
   /** What the parking needs of a connection. */
   interface Connection<C> {
     /** Open and not closing, with no channel open: nothing of another session can be on it. */
@@ -105,9 +111,12 @@ final class ParkedConnections<C> implements AutoCloseable {
     Instant until = min(now.plus(linger), connections.validBefore(connection));
     boolean kept = false;
     synchronized (this) {
-      if (!closed && now.isBefore(until) && connections.idle(connection)) {
-        parked.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Parked<>(connection, until));
+      Deque<Parked<C>> waiting = parked.computeIfAbsent(key, k -> new ArrayDeque<>());
+      if (!closed && now.isBefore(until) && waiting.size() < MAX_PER_KEY && connections.idle(connection)) {
+        waiting.addLast(new Parked<>(connection, until));
         kept = true;
+      } else if (waiting.isEmpty()) {
+        parked.remove(key);
       }
     }
     if (!kept) {

@@ -6,6 +6,8 @@ import dev.portcullis.ssh.ca.UserExtension;
 import dev.portcullis.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,20 @@ class ParkedConnectionsTest {
     assertThat(carols.closed).isTrue();
     assertThat(daves.closed).isFalse();
     assertThat(parked.take(CAROL)).isEmpty();
+  }
+
+  @Test
+  void atMostSixteenLoginsWaitForOneKey() {
+    List<FakeConnection> all = new ArrayList<>();
+    for (int i = 0; i < ParkedConnections.MAX_PER_KEY + 2; i++) {
+      FakeConnection connection = new FakeConnection(START.plus(Duration.ofMinutes(2)));
+      all.add(connection);
+      parked.park(CAROL, connection);
+    }
+
+    assertThat(parked.size()).isEqualTo(ParkedConnections.MAX_PER_KEY);
+    assertThat(all.stream().filter(connection -> connection.closed)).hasSize(2);
+    assertThat(all.subList(ParkedConnections.MAX_PER_KEY, all.size())).allMatch(connection -> connection.closed);
   }
 
   @Test
