@@ -3,9 +3,9 @@ package dev.portcullis.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.node.openssh.KeyFiles;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
+import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.node.accounts.AccountReconciler;
 import dev.portcullis.node.accounts.HostCommands;
-import dev.portcullis.node.openssh.KeyFiles;
 import dev.portcullis.node.openssh.SshClient;
 import dev.portcullis.ssh.ca.IssuedCertificate;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.ssh.ca.UserCertificateRequest;
+import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.NodeSshd;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.portcullis.node.agent;
 
-import dev.portcullis.node.openssh.KeyFiles;
+import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.testing.openssh.NodeSshd;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.portcullis.node.openssh;
 
+import dev.portcullis.ssh.openssh.KeyFiles;
 import dev.portcullis.testing.openssh.Command;
 import dev.portcullis.testing.openssh.RealOpenSsh;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package dev.portcullis.node.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.node.openssh.KeyFiles;
 import dev.portcullis.ssh.ca.HostCertificateRequest;
 import dev.portcullis.ssh.ca.IssuedCertificate;
 import dev.portcullis.ssh.ca.SshCaType;
 import dev.portcullis.ssh.ca.SshCertificateAuthority;
 import dev.portcullis.ssh.ca.UserCertificateRequest;
+import dev.portcullis.ssh.openssh.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
