@@ -305,20 +305,7 @@ class BastionEndToEndTest {
     CompletableFuture<byte[]> errors = SshProcesses.readAll(ssh.getErrorStream());
     SshProcesses.awaitLine(ssh.getInputStream(), "started");
     awaitLive(bobLogin);
-    CliUser.Run lock = fixture.admin("users", "lock", "bob", "--reason", "offboarding");
-    assertThat(lock.exitCode()).as(lock::describe).isZero();
-    long locked = System.nanoTime();
-    try {
-      assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
-      assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
-          .contains("Portcullis: session ended: user bob is locked");
-      fixture.awaitEvent("session.end", event -> "bob".equals(event.event().user())
-          && event.event().reasons().contains("user bob is locked"));
-    } finally {
-      fixture.admin("users", "unlock", "bob");
-      ssh.destroyForcibly();
-    }
+    fixture.lockEndsLiveSession("bob", ssh, errors);
   }
 
   @Test

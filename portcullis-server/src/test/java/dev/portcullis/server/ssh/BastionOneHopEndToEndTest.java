@@ -213,20 +213,7 @@ class BastionOneHopEndToEndTest {
         "120")).start();
     CompletableFuture<byte[]> errors = SshProcesses.readAll(ssh.getErrorStream());
     SshProcesses.awaitLine(ssh.getInputStream(), "started");
-    CliUser.Run lock = fixture.admin("users", "lock", "dave", "--reason", "offboarding");
-    assertThat(lock.exitCode()).as(lock::describe).isZero();
-    long locked = System.nanoTime();
-    try {
-      assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
-      assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
-          .contains("Portcullis: session ended: user dave is locked");
-      fixture.awaitEvent("session.end", event -> "dave".equals(event.event().user())
-          && event.event().reasons().contains("user dave is locked"));
-    } finally {
-      fixture.admin("users", "unlock", "dave");
-      ssh.destroyForcibly();
-    }
+    fixture.lockEndsLiveSession("dave", ssh, errors);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.portcullis.server.ssh;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.portcullis.audit.AuditQuery;
 import dev.portcullis.audit.StoredAuditEvent;
 import dev.portcullis.node.agent.JoinResult;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
@@ -143,6 +148,28 @@ final class SshFixture implements AutoCloseable {
         throw new AssertionError("no matching " + type + " event among " + audit(type));
       }
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Locks {@code username} while {@code ssh} runs a live session of theirs through the bastion, checks that the
+   * session ends within 5 seconds, tells the user why ({@code errors}: the client's stderr) and is audited, and
+   * unlocks the user again.
+   */
+  void lockEndsLiveSession(String username, Process ssh, CompletableFuture<byte[]> errors) throws Exception {
+    CliUser.Run lock = admin("users", "lock", username, "--reason", "offboarding");
+    assertThat(lock.exitCode()).as(lock::describe).isZero();
+    long locked = System.nanoTime();
+    try {
+      assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - locked)).isLessThan(Duration.ofSeconds(5));
+      assertThat(new String(errors.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8))
+          .contains("Portcullis: session ended: user " + username + " is locked");
+      awaitEvent("session.end", event -> username.equals(event.event().user())
+          && event.event().reasons().contains("user " + username + " is locked"));
+    } finally {
+      admin("users", "unlock", username);
+      ssh.destroyForcibly();
     }
   }
 
