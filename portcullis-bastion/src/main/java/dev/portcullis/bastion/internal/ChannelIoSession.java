@@ -5,13 +5,9 @@ import java.io.WriteAbortedException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.RemoteWindow;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.AbstractIoWriteFuture;
@@ -22,7 +18,6 @@ import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
-import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /**
  * The inner server's connection for one jump: instead of a socket, the outer jump channel. What the client sends on
@@ -31,21 +26,6 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
  * window allows, without waiting for one packet before sending the next.
  */
 final class ChannelIoSession extends AbstractCloseable implements IoSession {
-  /** Queued bytes of one {@link #writeBuffer} call; its future completes once all of them went to the channel. */
-  private static final class Outgoing {
-    final byte[] data;
-    final int end;
-    final Written future;
-    int offset;
-
-    Outgoing(byte[] data, int offset, int end, Written future) {
-      this.data = data;
-      this.offset = offset;
-      this.end = end;
-      this.future = future;
-    }
-  }
-
   private static final class Written extends AbstractIoWriteFuture {
     Written(Object id) {
       super(id, null);
@@ -61,11 +41,8 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
   private final SocketAddress remote;
   private final Map<Object, Object> attributes = new HashMap<>();
 
-  private final Object sendLock = new Object();
-  private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
-  private long queuedBytes;
-  private boolean sendingStopped;
-  private Runnable whenDrained;
+  /** The inner session's output on its way to the client, as full packets as the client's window allows. */
+  private final PipelinedSender toClient = new PipelinedSender(false);
 
   private final Object readLock = new Object();
   private final ArrayDeque<byte[]> held = new ArrayDeque<>();
@@ -82,6 +59,7 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
     this.target = target;
     this.local = local;
     this.remote = remote;
+    toClient.attach(channel);
   }
 
   /** The hop the outer listener authorized for this session. */
@@ -220,124 +198,23 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
   public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
     Written future = new Written(this);
     // The inner session does not touch a written buffer before its future completes: no copy is needed.
-    Outgoing chunk = new Outgoing(buffer.array(), buffer.rpos(), buffer.wpos(), future);
-    synchronized (sendLock) {
-      if (sendingStopped || whenDrained != null || isClosing()) {
-        future.setValue(new ClosedChannelException());
-        return future;
-      }
-      if (chunk.offset < chunk.end) {
-        outgoing.add(chunk);
-        queuedBytes += chunk.end - chunk.offset;
-      }
+    boolean queued = !isClosing() && toClient.write(buffer.array(), buffer.rpos(), buffer.wpos(),
+        () -> future.setValue(Boolean.TRUE), future::setValue);
+    if (!queued) {
+      future.setValue(new ClosedChannelException());
     }
-    if (chunk.offset == chunk.end) {
-      future.setValue(Boolean.TRUE);
-      return future;
-    }
-    pump();
     return future;
   }
 
   /** Bytes the inner session wrote that wait for the client's window. */
   long queued() {
-    synchronized (sendLock) {
-      return queuedBytes;
-    }
-  }
-
-  /**
-   * Sends what is queued as far as the client's window allows, several packets at a time, each as full as what is
-   * queued allows. Runs on every write and whenever the client widens the window. The futures of what went out are
-   * completed outside the lock: their listeners may write again, from this thread or another one.
-   */
-  void pump() {
-    List<Written> done = new ArrayList<>();
-    Runnable drained = null;
-    IOException failure = null;
-    synchronized (sendLock) {
-      if (sendingStopped) {
-        return;
-      }
-      RemoteWindow window = channel.getRemoteWindow();
-      try {
-        while (queuedBytes > 0) {
-          long room = Math.min(window.getSize(), window.getPacketSize());
-          if (room <= 0) {
-            break;
-          }
-          int length = (int) Math.min(queuedBytes, room);
-          Buffer packet = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, length + 16);
-          packet.putUInt(channel.getRecipient());
-          packet.putUInt(length);
-          int left = length;
-          while (left > 0) {
-            Outgoing chunk = outgoing.peek();
-            int n = Math.min(chunk.end - chunk.offset, left);
-            packet.putRawBytes(chunk.data, chunk.offset, n);
-            chunk.offset += n;
-            left -= n;
-            if (chunk.offset == chunk.end) {
-              outgoing.poll();
-              done.add(chunk.future);
-            }
-          }
-          window.consume(length);
-          queuedBytes -= length;
-          // As an internal thread, as MINA's own forwarding does: during a key exchange of the outer connection
-          // the packet is queued (the windows bound how much) instead of blocking a thread that holds locks.
-          ThreadUtils.runAsInternal(packet, channel::writePacket);
-        }
-      } catch (IOException | RuntimeException e) {
-        failure = e instanceof IOException io ? io : new IOException(e);
-      }
-      if (failure == null && queuedBytes == 0 && whenDrained != null) {
-        drained = whenDrained;
-        whenDrained = null;
-      }
-    }
-    for (Written future : done) {
-      future.setValue(Boolean.TRUE);
-    }
-    if (failure != null) {
-      stopSending(failure);
-      close(true);
-    } else if (drained != null) {
-      drained.run();
-    }
-  }
-
-  /** Runs {@code then} once everything written so far went to the channel; nothing may be written after it. */
-  private void whenDrained(Runnable then) {
-    synchronized (sendLock) {
-      if (sendingStopped) {
-        return;
-      }
-      whenDrained = then;
-    }
-    pump();
-  }
-
-  private void stopSending(Throwable why) {
-    List<Written> aborted = new ArrayList<>();
-    synchronized (sendLock) {
-      sendingStopped = true;
-      whenDrained = null;
-      for (Outgoing chunk : outgoing) {
-        aborted.add(chunk.future);
-      }
-      outgoing.clear();
-      queuedBytes = 0;
-    }
-    for (Written future : aborted) {
-      future.setValue(why);
-    }
+    return toClient.queued();
   }
 
   /** Half-closes: the client gets EOF on the jump channel after everything written so far. */
   @Override
   public void shutdownOutputStream() {
-    whenDrained(() -> {
+    toClient.whenDrained(() -> {
       try {
         channel.eof();
       } catch (IOException e) {
@@ -352,20 +229,15 @@ final class ChannelIoSession extends AbstractCloseable implements IoSession {
   @Override
   protected CloseFuture doCloseGracefully() {
     DefaultCloseFuture flushed = new DefaultCloseFuture(this, futureLock);
-    synchronized (sendLock) {
-      if (sendingStopped || queuedBytes == 0) {
-        flushed.setClosed();
-        return flushed;
-      }
-      whenDrained = flushed::setClosed;
+    if (!toClient.whenDrained(flushed::setClosed)) {
+      flushed.setClosed();
     }
-    pump();
     return flushed;
   }
 
   @Override
   protected void doCloseImmediately() {
-    stopSending(new WriteAbortedException("the jump channel closed", null));
+    toClient.stop(new WriteAbortedException("the jump channel closed", null));
     synchronized (readLock) {
       held.clear();
     }

@@ -54,15 +54,6 @@ abstract class HopChannel extends AbstractServerChannel {
     throw new UnsupportedOperationException("a jump carries no extended data");
   }
 
-  @Override
-  public void handleWindowAdjust(Buffer buffer) throws IOException {
-    super.handleWindowAdjust(buffer);
-    ChannelIoSession session = hop;
-    if (session != null) {
-      session.pump();
-    }
-  }
-
   /** The client will send no more: as when a socket's peer goes away, the inner session ends. */
   @Override
   public void handleEof() throws IOException {
