@@ -36,10 +36,11 @@ import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
- * The bastion's SSH client towards nodes. Each hop gets its own connection, authenticated with a certificate the
- * bastion mints for exactly that user (same key id, so the node's principals check judges the same person) and
- * that login, valid for two minutes: long enough to log in, useless if it leaks. The node must present a host
- * certificate from the Portcullis host CA for its enrolled name.
+ * The bastion's SSH client towards nodes. A hop gets its own connection (or the same user's parked one, see
+ * {@link ParkedConnections}), authenticated with a certificate the bastion mints for exactly that user (same key
+ * id, so the node's principals check judges the same person) and that login, valid for two minutes: long enough
+ * to log in, useless if it leaks. The node must present a host certificate from the Portcullis host CA for its
+ * enrolled name.
  */
 public final class Upstream implements AutoCloseable {
   static final Duration CERTIFICATE_TTL = Duration.ofMinutes(2);
