@@ -37,7 +37,8 @@
 #   CHANNEL_CONNECTIONS=4 SERVER_CPU=1 CLIENT_CPU=0 NICE=-10 TARGET_BULK=0.8 TARGET_SESSIONS=300
 #   BULK_VARIANTS (a subset of the bulk variants, e.g. "direct bastion_onehop"), BULK_ONLY=1 (print the bulk table
 #   and stop: for experiments, not for the record),
-#   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended), KEEP_WORKDIR=1, JAVA_HOME,
+#   PORTCULLIS_JVM_FLAGS (replaces the defaults in bench/lib/portcullis.sh), EXTRA_JVM_FLAGS (appended),
+#   KEEP_WORKDIR=1, JAVA_HOME,
 #   QUIET_TIMEOUT=900 (seconds to wait for other benchmarks before each phase),
 #   REUSE_NODE_CONNECTIONS=true (the bastion's ssh.bastion.reuse_node_connections: false makes every connection
 #   through the bastion log in to the node anew, as before that setting existed),
@@ -80,10 +81,6 @@ case "$REUSE_NODE_CONNECTIONS" in true | false) ;; *) echo "bench: REUSE_NODE_CO
 TARGET_SESSIONS="${TARGET_SESSIONS:-300}"
 QUIET_TIMEOUT="${QUIET_TIMEOUT:-900}"
 NICE="${NICE:--10}"
-# As bench/proxy-vs-nginx.sh (see there why): Portcullis gets one core.
-DEFAULT_JVM_FLAGS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:ActiveProcessorCount=1"
-DEFAULT_JVM_FLAGS+=" --sun-misc-unsafe-memory-access=allow"
-JVM_FLAGS="${PORTCULLIS_JVM_FLAGS:-$DEFAULT_JVM_FLAGS} ${EXTRA_JVM_FLAGS:-}"
 # The load generator: a small heap is plenty; two cores' worth of threads would only fight over one.
 LOAD_JVM_FLAGS="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:ActiveProcessorCount=1"
 
@@ -110,32 +107,8 @@ install_missing() {
 }
 install_missing
 
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_java() { # the same search as the ./portcullis launcher
-  if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME/bin/java" 2>/dev/null || echo 0)" -ge 25 ] 2>/dev/null; then
-    echo "$JAVA_HOME/bin/java"; return
-  fi
-  # shellcheck disable=SC2012 # JDK directory names are plain
-  for candidate in $(ls /usr/lib/jvm 2>/dev/null | sort -r); do
-    if [ -x "/usr/lib/jvm/$candidate/bin/java" ] && [ "$(java_major "/usr/lib/jvm/$candidate/bin/java")" -ge 25 ] 2>/dev/null; then
-      echo "/usr/lib/jvm/$candidate/bin/java"; return
-    fi
-  done
-  if command -v java >/dev/null && [ "$(java_major java)" -ge 25 ] 2>/dev/null; then echo java; return; fi
-  die "needs Java 25 or newer (set JAVA_HOME, or install one under /usr/lib/jvm)"
-}
-JAVA="$(find_java)"
-JDK_BIN="$(dirname "$(readlink -f "$(command -v "$JAVA")")")" # jcmd and jfr of the same JDK
-# Rebuild when missing or older than the sources (the same test as the ./portcullis launcher).
-stale=yes
-if [ -f "$jar" ]; then
-  stale="$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
-    -not -path '*/node_modules/*' -newer "$jar" -print -quit)"
-fi
-if [ -n "$stale" ]; then
-  log "building $jar (the first build downloads dependencies) ..."
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
-fi
+. "$root/bench/lib/portcullis.sh" # JAVA, JDK_BIN, JVM_FLAGS
+build_if_stale
 portcullis() { "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; } # CLI commands, not measured
 
 # --- workspace and cleanup ---------------------------------------------------------------------------

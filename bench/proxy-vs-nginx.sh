@@ -15,7 +15,8 @@
 # Usage: bench/proxy-vs-nginx.sh
 # Knobs (environment): WARMUP=25 NGINX_WARMUP=5 DURATION=20 ROUNDS=4 CONNECTIONS=50 THREADS=1
 #   SERVER_CPU=1 CLIENT_CPU=0
-#   PORTCULLIS_JVM_FLAGS (replaces the defaults below), EXTRA_JVM_FLAGS (appended, e.g. a JFR recording),
+#   PORTCULLIS_JVM_FLAGS (replaces the defaults in bench/lib/portcullis.sh), EXTRA_JVM_FLAGS (appended, e.g. a
+#   JFR recording),
 #   KEEP_WORKDIR=1 (keep configs and logs), JAVA_HOME,
 #   NICE=-10 (default -10 as root, else 0: run servers and wrk at that nice value; on a shared box this keeps
 #   other processes from stealing the pinned cores and makes req/s and p99 far less noisy). Each runs
@@ -33,20 +34,6 @@ THREADS="${THREADS:-1}"
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 NICE="${NICE:-$([ "$(id -u)" -eq 0 ] && echo -10 || echo 0)}"
-# Portcullis runs pinned to one core, so:
-# - ParallelGC: a stop-the-world young collector has the least overhead per request when there is no
-#   spare core for a concurrent collector (ZGC/G1 concurrent threads would compete with the event loop);
-#   with a small live set its young pauses measured about 0.7 ms here, once a second at ~20k req/s.
-# - a fixed, pre-touched 512 MB heap: no heap resizing or page faults while measuring.
-# - ActiveProcessorCount=1: the JVM and Netty size their thread pools (one event loop, one GC thread)
-#   for the single core they get, even where the affinity mask is not honoured.
-# - --sun-misc-unsafe-memory-access=allow: on Java 25 Netty turns its Unsafe buffer access off unless this
-#   is given ("io.netty.noUnsafe=true by default on Java 25+"); every buffer byte then goes through
-#   bounds- and scope-checked ByteBuffer calls, which JFR showed among the hottest frames. The gain
-#   measured here is about 5% CPU per request (BENCHMARKS.md), close to this box's noise.
-DEFAULT_JVM_FLAGS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:ActiveProcessorCount=1"
-DEFAULT_JVM_FLAGS+=" --sun-misc-unsafe-memory-access=allow"
-JVM_FLAGS="${PORTCULLIS_JVM_FLAGS:-$DEFAULT_JVM_FLAGS} ${EXTRA_JVM_FLAGS:-}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/portcullis-server/target/portcullis.jar"
@@ -75,36 +62,8 @@ install_missing() {
 install_missing
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_java() { # the same search as the ./portcullis launcher
-  if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME/bin/java" 2>/dev/null || echo 0)" -ge 25 ] 2>/dev/null; then
-    echo "$JAVA_HOME/bin/java"; return
-  fi
-  # shellcheck disable=SC2012 # JDK directory names are plain
-  for candidate in $(ls /usr/lib/jvm 2>/dev/null | sort -r); do
-    if [ -x "/usr/lib/jvm/$candidate/bin/java" ] && [ "$(java_major "/usr/lib/jvm/$candidate/bin/java")" -ge 25 ] 2>/dev/null; then
-      echo "/usr/lib/jvm/$candidate/bin/java"; return
-    fi
-  done
-  if command -v java >/dev/null && [ "$(java_major java)" -ge 25 ] 2>/dev/null; then echo java; return; fi
-  die "needs Java 25 or newer (set JAVA_HOME, or install one under /usr/lib/jvm)"
-}
-JAVA="$(find_java)"
-# Rebuild when missing or older than the sources (the same test as the ./portcullis launcher), so that
-# the run never measures stale code.
-stale=yes
-if [ -f "$jar" ]; then
-  stale="$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
-    -not -path '*/node_modules/*' -newer "$jar" -print -quit)"
-fi
-if [ -n "$stale" ]; then
-  log "building $jar (the first build downloads dependencies) ..."
-  # Both jars go first: when portcullis-server's own classes are unchanged, the jar plugin keeps the old
-  # (shaded) portcullis.jar as the module's jar, and shading it again keeps its stale copies of every other
-  # module's classes over the fresh ones; only classes new since then would reach the run.
-  rm -f "$jar" "$(dirname "$jar")/original-$(basename "$jar")"
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
-fi
+. "$root/bench/lib/portcullis.sh" # JAVA, JDK_BIN, JVM_FLAGS
+build_if_stale
 
 # --- workspace and cleanup ---------------------------------------------------------------------------
 work="$(mktemp -d /tmp/portcullis-bench.XXXXXX)"

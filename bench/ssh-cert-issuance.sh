@@ -20,7 +20,8 @@
 # Knobs (environment): WARMUP=30 DURATION=30 ROUNDS=3 CONNECTIONS=16 THREADS=1 SERVER_CPU=1 CLIENT_CPU=0
 #   TARGET=2000 (certificates/s Portcullis should reach), QUIET_TIMEOUT=900 (seconds to wait for other
 #   benchmarks to finish before each slice; then the run fails), PORTCULLIS_JVM_FLAGS (replaces the
-#   defaults below), EXTRA_JVM_FLAGS (appended, e.g. -XX:StartFlightRecording=...), KEEP_WORKDIR=1,
+#   defaults in bench/lib/portcullis.sh), EXTRA_JVM_FLAGS (appended, e.g. -XX:StartFlightRecording=...),
+#   KEEP_WORKDIR=1,
 #   JAVA_HOME, NICE=-10 (default -10 as root, else 0; see bench/proxy-vs-nginx.sh),
 #   DATA_ROOT (the directory Portcullis's data directory goes in; default: the run's directory under /tmp.
 #   DATA_ROOT=/dev/shm puts the database and audit file on tmpfs, where a forced write costs nothing: a
@@ -41,10 +42,6 @@ CLIENT_CPU="${CLIENT_CPU:-0}"
 TARGET="${TARGET:-2000}"
 QUIET_TIMEOUT="${QUIET_TIMEOUT:-900}"
 NICE="${NICE:-$([ "$(id -u)" -eq 0 ] && echo -10 || echo 0)}"
-# The same JVM settings as bench/proxy-vs-nginx.sh (see there why): Portcullis gets one core.
-DEFAULT_JVM_FLAGS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:ActiveProcessorCount=1"
-DEFAULT_JVM_FLAGS+=" --sun-misc-unsafe-memory-access=allow"
-JVM_FLAGS="${PORTCULLIS_JVM_FLAGS:-$DEFAULT_JVM_FLAGS} ${EXTRA_JVM_FLAGS:-}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/portcullis-server/target/portcullis.jar"
@@ -70,33 +67,8 @@ install_missing() {
 }
 install_missing
 
-java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-find_java() { # the same search as the ./portcullis launcher
-  if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME/bin/java" 2>/dev/null || echo 0)" -ge 25 ] 2>/dev/null; then
-    echo "$JAVA_HOME/bin/java"; return
-  fi
-  # shellcheck disable=SC2012 # JDK directory names are plain
-  for candidate in $(ls /usr/lib/jvm 2>/dev/null | sort -r); do
-    if [ -x "/usr/lib/jvm/$candidate/bin/java" ] && [ "$(java_major "/usr/lib/jvm/$candidate/bin/java")" -ge 25 ] 2>/dev/null; then
-      echo "/usr/lib/jvm/$candidate/bin/java"; return
-    fi
-  done
-  if command -v java >/dev/null && [ "$(java_major java)" -ge 25 ] 2>/dev/null; then echo java; return; fi
-  die "needs Java 25 or newer (set JAVA_HOME, or install one under /usr/lib/jvm)"
-}
-JAVA="$(find_java)"
-JDK_BIN="$(dirname "$(readlink -f "$(command -v "$JAVA")")")" # jcmd and jfr of the same JDK
-# Rebuild when missing or older than the sources (the same test as the ./portcullis launcher), so that
-# the run never measures stale code.
-stale=yes
-if [ -f "$jar" ]; then
-  stale="$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
-    -not -path '*/node_modules/*' -newer "$jar" -print -quit)"
-fi
-if [ -n "$stale" ]; then
-  log "building $jar (the first build downloads dependencies) ..."
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl portcullis-server -am package >&2)
-fi
+. "$root/bench/lib/portcullis.sh" # JAVA, JDK_BIN, JVM_FLAGS
+build_if_stale
 
 # --- workspace and cleanup ---------------------------------------------------------------------------
 work="$(mktemp -d /tmp/portcullis-bench-ssh.XXXXXX)"
