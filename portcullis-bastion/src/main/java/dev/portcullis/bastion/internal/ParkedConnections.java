@@ -111,12 +111,11 @@ final class ParkedConnections<C> implements AutoCloseable {
     Instant until = min(now.plus(linger), connections.validBefore(connection));
     boolean kept = false;
     synchronized (this) {
-      Deque<Parked<C>> waiting = parked.computeIfAbsent(key, k -> new ArrayDeque<>());
-      if (!closed && now.isBefore(until) && waiting.size() < MAX_PER_KEY && connections.idle(connection)) {
-        waiting.addLast(new Parked<>(connection, until));
+      Deque<Parked<C>> waiting = parked.get(key);
+      boolean room = waiting == null || waiting.size() < MAX_PER_KEY;
+      if (!closed && now.isBefore(until) && room && connections.idle(connection)) {
+        parked.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(new Parked<>(connection, until));
         kept = true;
-      } else if (waiting.isEmpty()) {
-        parked.remove(key);
       }
     }
     if (!kept) {

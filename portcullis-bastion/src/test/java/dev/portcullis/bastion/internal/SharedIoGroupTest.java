@@ -3,10 +3,12 @@ package dev.portcullis.bastion.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.ssh.ca.SshPublicKeys;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Random;
@@ -41,7 +43,7 @@ class SharedIoGroupTest {
       server.setIoServiceFactoryFactory(io);
       server.setHost("127.0.0.1");
       server.setPort(0);
-      server.setKeyPairProvider(KeyPairProvider.wrap(SshPublicKeys.generateEd25519(new java.security.SecureRandom())));
+      server.setKeyPairProvider(KeyPairProvider.wrap(SshPublicKeys.generateEd25519(new SecureRandom())));
       server.setPasswordAuthenticator((user, password, session) -> {
         ioThreads.add(Thread.currentThread().getName());
         return "secret".equals(password);
@@ -57,7 +59,7 @@ class SharedIoGroupTest {
         session.auth().verify(TIMEOUT);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (ChannelExec exec = session.createExecChannel("echo")) {
-          exec.setIn(new java.io.ByteArrayInputStream(sent));
+          exec.setIn(new ByteArrayInputStream(sent));
           exec.setOut(received);
           exec.open().verify(TIMEOUT);
           exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
